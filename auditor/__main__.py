@@ -1,0 +1,6 @@
+"""`python -m auditor` runs the command-line interface."""
+
+from auditor.cli import main
+
+if __name__ == "__main__":
+    main()

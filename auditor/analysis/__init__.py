@@ -1,0 +1,1 @@
+"""Interpretations of page facts that several checks share, computed once per page."""

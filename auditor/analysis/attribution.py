@@ -1,0 +1,139 @@
+"""Who wrote the main article and when: bylines and publication dates from every place they live.
+
+Authors: a visible byline ("By ...", "Von ...", "Par ..."), elements marked as author (rel=author,
+itemprop=author, class byline/author), `<meta name=author>`, `article:author`, JSON-LD `author`.
+Dates: `<time datetime>` in the article or its header, date meta tags, JSON-LD `datePublished`, and
+a visible date line near the headline. Each keeps where it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditor.facts.model import PageFacts
+from auditor.models import Location
+
+BYLINE = re.compile(
+    r"^(?:by|written by|words by|von|par|por|di|door|av|af|przez|от|автор|text:|texte:|text von)"
+    r"\s*:?\s+[^\s].{0,80}$|^(?:文|记者|記者|기자)\s*[/／:：]",
+    re.IGNORECASE,
+)
+AUTHOR_CLASS = re.compile(r"(?:^|[-_])(byline|author|authors|author-name|writer|reporter)(?:[-_]|$)")
+AUTHOR_META = ("author", "article:author", "dc.creator", "dcterms.creator", "parsely-author", "sailthru.author")
+DATE_META = (
+    "article:published_time", "og:published_time", "published_time", "date", "pubdate", "publishdate",
+    "publish-date", "dc.date", "dc.date.issued", "dcterms.created", "dcterms.issued", "datepublished",
+    "parsely-pub-date", "sailthru.date", "article.published",
+)
+MONTHS = (
+    "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august"
+    "|september|october|november|december|januar|februar|märz|mai|juni|juli|oktober|dezember|janvier"
+    "|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo"
+    "|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre"
+)
+DATE_TEXT = re.compile(
+    rf"\b(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}|\d{{1,2}}\.?\s+(?:{MONTHS})\.?\s+\d{{4}}"
+    rf"|(?:{MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}}|\d{{4}}年\d{{1,2}}月\d{{1,2}}日)",
+    re.IGNORECASE,
+)
+DATE_LINE = re.compile(r"^(?:published|updated|posted|veröffentlicht|aktualisiert|publié|publicado|pubblicato)\b", re.I)
+MAX_DATELINE_WORDS = 14
+TOP_BLOCKS = 6  # blocks after the headline where a byline or dateline is looked for
+
+
+@dataclass(slots=True)
+class Sourced:
+    value: str
+    source: str  # visible | meta | json-ld | rel-author | itemprop | class | time
+    location: Location | None = None
+
+
+@dataclass(slots=True)
+class Attribution:
+    authors: list[Sourced] = field(default_factory=list)
+    published: list[Sourced] = field(default_factory=list)
+
+
+def _jsonld_values(obj: dict[str, Any], key: str) -> list[str]:
+    value = obj.get(key)
+    values = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for v in values:
+        if isinstance(v, str) and v.strip():
+            out.append(v.strip())
+        elif isinstance(v, dict) and isinstance(v.get("name"), str) and v["name"].strip():
+            out.append(v["name"].strip())
+    return out
+
+
+def find_attribution(facts: PageFacts) -> Attribution:
+    result = Attribution()
+    main_blocks = [b for b in facts.blocks if b.item == facts.main_item] if facts.main_item else []
+    top = main_blocks[: TOP_BLOCKS + 1]
+    for block in top + main_blocks[-2:]:
+        words = len(block.text.split())
+        if words <= 14 and BYLINE.match(block.text):
+            result.authors.append(Sourced(block.text, "visible", block.location))
+        if words <= MAX_DATELINE_WORDS and (DATE_TEXT.search(block.text) or DATE_LINE.match(block.text)):
+            if not block.heading_level and (DATE_TEXT.search(block.text) or words > 1):
+                result.published.append(Sourced(block.text, "visible", block.location))
+    for meta in facts.meta_values(*AUTHOR_META):
+        is_url = meta.value.startswith(("http://", "https://"))
+        if meta.value and (not is_url or meta.key == "article:author"):
+            result.authors.append(Sourced(meta.value, "meta", meta.location))
+    for meta in facts.meta_values(*DATE_META):
+        if meta.value:
+            result.published.append(Sourced(meta.value, "meta", meta.location))
+    for obj in facts.jsonld:
+        for name in _jsonld_values(obj, "author") + _jsonld_values(obj, "creator"):
+            result.authors.append(Sourced(name, "json-ld"))
+        for key in ("datePublished", "dateCreated"):
+            value = obj.get(key)
+            if isinstance(value, str) and value.strip():
+                result.published.append(Sourced(value.strip(), "json-ld"))
+    _from_markup(facts, result)
+    return result
+
+
+def _from_markup(facts: PageFacts, result: Attribution) -> None:
+    if facts.input_format != "html":
+        return
+    main_node = facts.items[facts.main_item].node if facts.main_item else None
+    text_of: dict[int, str] = {}
+    for block in facts.blocks:
+        if block.node is not None:
+            text_of.setdefault(block.node, block.text)
+    for link in facts.links:
+        if "author" in link.rel and link.text:
+            result.authors.append(Sourced(link.text, "rel-author", link.location))
+    for node in facts.nodes:
+        if main_node is not None and not (facts.is_inside(node.index, main_node) or _in_header(facts, node.index)):
+            continue  # author names in comments, teasers and footers are not the article's byline
+        if node.attrs.get("itemprop", "").lower() == "author" or any(AUTHOR_CLASS.search(c) for c in node.classes):
+            text = text_of.get(node.index) or _inline_text(facts, node.index)
+            if text and len(text.split()) <= 14:
+                source = "itemprop" if node.attrs.get("itemprop") else "class"
+                result.authors.append(Sourced(text, source, node.location))
+        elif node.tag == "time" and (node.attrs.get("datetime") or "").strip():
+            result.published.append(Sourced(node.attrs["datetime"].strip(), "time", node.location))
+        elif node.attrs.get("itemprop", "").lower() == "datepublished":
+            value = node.attrs.get("content") or node.attrs.get("datetime")
+            if value:
+                result.published.append(Sourced(value.strip(), "itemprop", node.location))
+
+
+def _in_header(facts: PageFacts, index: int) -> bool:
+    return any(facts.nodes[a].tag == "header" for a in facts.ancestors(index))
+
+
+def _inline_text(facts: PageFacts, index: int) -> str:
+    # An author span inside a paragraph has no block of its own: take its link text if any.
+    for link in facts.links:
+        if link.node is not None and facts.is_inside(link.node, index) and link.text:
+            return link.text
+    for block in facts.blocks:
+        if block.node is not None and facts.is_inside(block.node, index):
+            return block.text
+    return ""

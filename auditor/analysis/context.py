@@ -1,0 +1,46 @@
+"""PageContext: a page's facts plus the shared interpretations, each computed at most once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from auditor.analysis.attribution import Attribution, find_attribution
+from auditor.analysis.consent import ConsentVocabulary, Notice, find_notice
+from auditor.analysis.disclosures import FoundDisclosure, LabelledImage, find_disclosures, labelled_images
+from auditor.facts.model import PageFacts
+from auditor.lexicon import Lexicon
+
+
+@dataclass(slots=True)
+class PageContext:
+    facts: PageFacts
+    lexicon: Lexicon
+    vocabulary: ConsentVocabulary
+    _disclosures: list[FoundDisclosure] | None = field(default=None, repr=False)
+    _images: list[LabelledImage] | None = field(default=None, repr=False)
+    _notice: Notice | None = field(default=None, repr=False)
+    _attribution: Attribution | None = field(default=None, repr=False)
+
+    @property
+    def disclosures(self) -> list[FoundDisclosure]:
+        if self._disclosures is None:
+            self._disclosures = find_disclosures(self.facts, self.lexicon)
+        return self._disclosures
+
+    @property
+    def labelled_images(self) -> list[LabelledImage]:
+        if self._images is None:
+            self._images = labelled_images(self.facts, self.disclosures)
+        return self._images
+
+    @property
+    def notice(self) -> Notice:
+        if self._notice is None:
+            self._notice = find_notice(self.facts, self.vocabulary)
+        return self._notice
+
+    @property
+    def attribution(self) -> Attribution:
+        if self._attribution is None:
+            self._attribution = find_attribution(self.facts)
+        return self._attribution

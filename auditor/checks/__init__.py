@@ -1,0 +1,18 @@
+"""Checks: one small module per check, each registering itself by name (see registry.py)."""
+
+from auditor.checks import (  # noqa: F401  (imported to register the checks)
+    ai_image_alt,
+    ai_image_label_adjacent,
+    ai_label_found,
+    byline,
+    cookie_no_accept,
+    cookie_notice,
+    cookie_policy_link,
+    cookie_purposes,
+    cookie_reject_first_layer,
+    main_content_undisclosed,
+    publication_date,
+)
+from auditor.checks.registry import CHECKS, SITE_CHECKS, Finding
+
+__all__ = ["CHECKS", "SITE_CHECKS", "Finding"]

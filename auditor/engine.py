@@ -1,0 +1,291 @@
+"""The rule engine: pages in, results out; then the site phase; then totals.
+
+Page phase: read, gather facts once, run every selected rule's check on them, keep the results and
+a compact summary for site rules (the DOM is gone by then). Site phase: cross-page checks on those
+summaries. A page that cannot be read or parsed becomes an input error in the report; the run goes
+on.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from auditor import __version__
+from auditor.analysis.consent import ConsentVocabulary, load_vocabulary
+from auditor.analysis.context import PageContext
+from auditor.checks import CHECKS, SITE_CHECKS, Finding
+from auditor.facts.gather import gather_page
+from auditor.inputs.files import PageReadError, PageSource, read_page
+from auditor.inputs.urls import NO_SITE, mirror_url, site_of
+from auditor.lexicon import Lexicon, load_lexicon
+from auditor.models import (
+    IndexReport,
+    InputError,
+    ItemRef,
+    Location,
+    Outcome,
+    PageReport,
+    Result,
+    RulePackInfo,
+    Severity,
+    SiteReport,
+    SiteSummary,
+    ToolInfo,
+    Totals,
+)
+from auditor.rulepacks import RulePack, RuleSpec
+
+
+@dataclass(slots=True)
+class Options:
+    base_url: str | None = None
+    site: str | None = None
+    fail_on: Severity = Severity.error
+
+
+@dataclass(slots=True)
+class PageSummary:
+    """The little a page leaves for site rules."""
+
+    path: str
+    url: str | None
+    main: ItemRef | None
+    main_location: Location | None
+    main_disclosed: bool
+    ai_labels: int
+
+
+@dataclass(slots=True)
+class SiteState:
+    pages: list[PageReport] = field(default_factory=list)
+    summaries: list[PageSummary] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class RunResult:
+    index: IndexReport
+    sites: dict[str, SiteReport]
+
+
+def _label_classifier(lexicon: Lexicon):  # type: ignore[no-untyped-def]
+    from auditor.facts.text import headline_like  # noqa: F401  (text facts share the lexicon)
+
+    def classify(text: str) -> frozenset[str] | None:
+        matches = lexicon.find(text)
+        if not matches:
+            return None
+        covered = sum(len(m.text.split()) for m in matches)
+        if len(text.split()) - covered > 3:
+            return None  # a sentence that mentions AI, not a label block
+        return frozenset("text" if m.scope == "any" else m.scope for m in matches)
+
+    return classify
+
+
+class Engine:
+    def __init__(self, packs: tuple[RulePack, ...], rules: list[RuleSpec], options: Options) -> None:
+        self.packs = packs
+        self.rules = rules
+        self.options = options
+        self.lexicon: Lexicon = load_lexicon()
+        self.vocabulary: ConsentVocabulary = load_vocabulary()
+        self.classify = _label_classifier(self.lexicon)
+        self.sites: dict[str, SiteState] = defaultdict(SiteState)
+        self.orphan_errors: list[InputError] = []
+
+    # -- page phase ---------------------------------------------------------------------------
+    def audit_source(self, source: PageSource) -> None:
+        try:
+            raw = read_page(source)
+        except PageReadError as exc:
+            self._error(source, exc.cause)
+            return
+        try:
+            facts = gather_page(raw, self.classify, self.options.base_url, self.options.site)
+        except (ValueError, RecursionError, MemoryError) as exc:
+            self._error(source, f"cannot parse page: {exc}" if str(exc) else "cannot parse page")
+            return
+        import hashlib
+
+        page = PageReport(
+            path=source.display_path,
+            url=facts.url,
+            site=facts.site,
+            sha256=hashlib.sha256(raw.data).hexdigest(),
+            input_format=facts.input_format,
+            encoding=facts.encoding,
+            language=facts.language,
+            title=facts.title,
+        )
+        ctx = PageContext(facts, self.lexicon, self.vocabulary)
+        try:
+            for rule in self.rules:
+                check = CHECKS[rule.check]
+                params = check.params_model.model_validate(rule.params)
+                findings = list(check.run(ctx, params))
+                self._record(page, rule, findings)
+            page.disclosures = [d.to_model() for d in ctx.disclosures]
+            notice = ctx.notice
+            page.consent = notice.model()
+        except Exception as exc:  # a bug in a check must not stop a run of thousands
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            self._error(source, f"internal error while checking ({type(exc).__name__}: {exc} at "
+                        f"{os.path.basename(where.filename)}:{where.lineno})", facts.site)
+            return
+        main_ref = None
+        main_loc = None
+        if facts.main_item:
+            from auditor.analysis.disclosures import item_ref
+
+            main_ref = item_ref(facts, facts.items[facts.main_item])
+            main_loc = facts.items[facts.main_item].location
+        visible_ai = [d for d in ctx.disclosures if d.ai_made and d.visible]
+        summary = PageSummary(
+            path=page.path,
+            url=page.url,
+            main=main_ref,
+            main_location=main_loc,
+            main_disclosed=any(d.item is not None and d.item.id == "main" for d in ctx.disclosures if d.visible),
+            ai_labels=len(visible_ai),
+        )
+        state = self.sites[facts.site]
+        state.pages.append(page)
+        state.summaries.append(summary)
+
+    def _record(self, page: PageReport, rule: RuleSpec, findings: Iterable[Finding]) -> None:
+        outcome = Outcome.inapplicable
+        for f in findings:
+            page.results.append(
+                Result(code=rule.code, name=rule.name, category=rule.category, severity=rule.severity,
+                       outcome=f.outcome, message=f.message, item=f.item, location=f.location,
+                       evidence=f.evidence)
+            )
+            if f.outcome.rank > outcome.rank:
+                outcome = f.outcome
+        page.rule_outcomes[rule.code] = outcome
+
+    def _error(self, source: PageSource, cause: str, site: str | None = None) -> None:
+        if site is None:
+            if self.options.site:
+                site = self.options.site
+            elif self.options.base_url:
+                site = site_of(self.options.base_url)
+            else:
+                url = mirror_url(source.relative_path)
+                site = site_of(url) if url else None
+        error = InputError(path=source.display_path, error=cause, site=site)
+        if site and site != NO_SITE:
+            self.sites[site].errors.append(error)
+        else:
+            self.orphan_errors.append(error)
+
+    # -- site phase ---------------------------------------------------------------------------
+    def _site_phase(self, state: SiteState) -> None:
+        by_path = {p.path: p for p in state.pages}
+        for rule in self.rules:
+            if not rule.site_check:
+                continue
+            for path, finding in SITE_CHECKS[rule.site_check].run(state.summaries):
+                page = by_path.get(path)
+                if page is None:
+                    continue
+                self._record_site(page, rule, finding)
+
+    def _record_site(self, page: PageReport, rule: RuleSpec, finding: Finding) -> None:
+        page.results.append(
+            Result(code=rule.code, name=rule.name, category=rule.category, severity=rule.severity,
+                   outcome=finding.outcome, message=finding.message, item=finding.item,
+                   location=finding.location, evidence=finding.evidence)
+        )
+        current = page.rule_outcomes.get(rule.code, Outcome.inapplicable)
+        if finding.outcome.rank > current.rank:
+            page.rule_outcomes[rule.code] = finding.outcome
+
+    def finish(self) -> RunResult:
+        tool = ToolInfo(version=__version__)
+        packs = [p.info() for p in self.packs]
+        generated_at = _generated_at()
+        rule_infos = [r.info() for r in self.rules]
+        sites: dict[str, SiteReport] = {}
+        for name in sorted(self.sites):
+            state = self.sites[name]
+            self._site_phase(state)
+            pages = sorted(state.pages, key=lambda p: (p.url or "", p.path))
+            for page in pages:
+                page.results.sort(key=_result_key)
+            errors = sorted(state.errors, key=lambda e: e.path)
+            sites[name] = SiteReport(
+                tool=tool, rule_packs=packs, generated_at=generated_at, site=name,
+                fail_on=self.options.fail_on, totals=totals(pages, errors), rules=rule_infos,
+                pages=pages, errors=errors,
+            )
+        all_pages = [p for s in sites.values() for p in s.pages]
+        all_errors = [e for s in sites.values() for e in s.errors] + self.orphan_errors
+        from auditor.inputs.urls import site_file_stem
+
+        summaries = [
+            SiteSummary(site=name, json_report=f"{site_file_stem(name)}.json",
+                        html_report=f"{site_file_stem(name)}.html", totals=report.totals)
+            for name, report in sites.items()
+        ]
+        index = IndexReport(
+            tool=tool, rule_packs=packs, generated_at=generated_at, fail_on=self.options.fail_on,
+            exit_code=0, totals=totals(all_pages, all_errors), sites=summaries,
+            errors=sorted(self.orphan_errors, key=lambda e: e.path),
+        )
+        index.exit_code = exit_code(all_pages, all_errors, self.options.fail_on)
+        return RunResult(index, sites)
+
+
+def _result_key(r: Result) -> tuple[str, int, int, str]:
+    loc = r.location
+    return (r.code, loc.line if loc else 0, loc.column if loc else 0, r.message)
+
+
+def _generated_at() -> str | None:
+    # Same input, same bytes: no wall-clock time unless SOURCE_DATE_EPOCH asks for one.
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return None
+    try:
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def totals(pages: list[PageReport], errors: list[InputError]) -> Totals:
+    t = Totals(pages=len(pages), errors=len(errors))
+    for page in pages:
+        for r in page.results:
+            t.by_outcome[r.outcome.value] = t.by_outcome.get(r.outcome.value, 0) + 1
+            rule = t.by_rule.setdefault(r.code, {})
+            rule[r.outcome.value] = rule.get(r.outcome.value, 0) + 1
+            if r.outcome == Outcome.violation:
+                t.by_severity[r.severity.value] = t.by_severity.get(r.severity.value, 0) + 1
+                t.by_category[r.category.value] = t.by_category.get(r.category.value, 0) + 1
+    return t
+
+
+def exit_code(pages: list[PageReport], errors: list[InputError], fail_on: Severity) -> int:
+    if errors:
+        return 2
+    for page in pages:
+        for r in page.results:
+            if r.outcome == Outcome.violation and r.severity.rank >= fail_on.rank:
+                return 1
+    return 0
+
+
+def run(sources: Iterable[PageSource], engine: Engine) -> RunResult:
+    for source in sources:
+        engine.audit_source(source)
+    return engine.finish()
+
+
+__all__ = ["Engine", "Options", "RunResult", "RulePackInfo", "run"]

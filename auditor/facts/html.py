@@ -1,0 +1,424 @@
+"""Gather page facts from HTML in one lxml parse and one walk of the tree.
+
+The walk keeps small stacks (region, item, block text, hidden state, selector path) so that every
+text block, image, link, control and script is recorded with its region, the item it belongs to and
+its source location, without ever going back to the DOM.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from lxml import etree
+
+from auditor.facts.locate import SourceLines
+from auditor.facts.model import (
+    Control,
+    Image,
+    Item,
+    Link,
+    Meta,
+    Node,
+    PageFacts,
+    Script,
+    TextBlock,
+)
+from auditor.models import Location
+
+# Elements whose text forms its own block; inline text flows into the nearest one of these.
+BLOCK_TAGS = frozenset(
+    "html body div section article aside header footer nav main p h1 h2 h3 h4 h5 h6 li ul ol dl dt"
+    " dd figure figcaption blockquote pre table tbody thead tfoot tr td th caption form fieldset"
+    " legend address details summary dialog button label hgroup center".split()
+)
+# Subtrees whose text a reader never sees as page text.
+SKIP_TAGS = frozenset("script style template noscript iframe object svg select textarea title".split())
+HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+REGION_TAGS = {
+    "header": "header",
+    "nav": "nav",
+    "main": "main",
+    "article": "article",
+    "aside": "aside",
+    "footer": "footer",
+    "dialog": "dialog",
+}
+REGION_ROLES = {
+    "banner": "header",
+    "navigation": "nav",
+    "main": "main",
+    "article": "article",
+    "complementary": "aside",
+    "contentinfo": "footer",
+    "dialog": "dialog",
+    "alertdialog": "dialog",
+}
+REGION_CLASS_TOKENS = {
+    "footer": "footer",
+    "site-footer": "footer",
+    "page-footer": "footer",
+    "global-footer": "footer",
+    "sidebar": "aside",
+    "related": "aside",
+    "related-articles": "aside",
+    "related-posts": "aside",
+    "related-stories": "aside",
+}
+TEASER_CLASS = re.compile(r"(?:^|[-_])(card|teaser|promo|tile)(?:[-_]|$)")
+HIDDEN_CLASS_TOKENS = frozenset({"sr-only", "visually-hidden", "screen-reader-text", "hidden", "d-none"})
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+CONTROL_INPUT_TYPES = frozenset({"submit", "button", "reset", "checkbox", "radio", "image"})
+CONTROL_ROLES = frozenset({"button", "switch", "checkbox", "menuitemcheckbox"})
+MEDIA_TAGS = frozenset({"video", "audio"})
+_WS = re.compile(r"\s+")
+_CSS_IDENT = re.compile(r"[A-Za-z][\w-]*")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
+MAX_JSONLD_CHARS = 1_000_000
+SNIPPET_CHARS = 160
+
+
+def squash(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def _parser() -> etree.HTMLParser:
+    return etree.HTMLParser(
+        encoding="utf-8", remove_pis=True, no_network=True, huge_tree=False, default_doctype=False
+    )
+
+
+_PARSER = _parser()
+
+
+def parse_html(text: str, path: str) -> etree._Element | None:
+    text = _XML_DECL.sub("", text, count=1)
+    root = etree.fromstring(text.encode("utf-8", "surrogatepass"), _PARSER)
+    return root
+
+
+def _classes(el: etree._Element) -> tuple[str, ...]:
+    value = el.get("class")
+    return tuple(value.lower().split()) if value else ()
+
+
+def _is_hidden(el: etree._Element, classes: tuple[str, ...]) -> bool:
+    if el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true":
+        return True
+    style = el.get("style")
+    if style and HIDDEN_STYLE.search(style):
+        return True
+    return any(c in HIDDEN_CLASS_TOKENS for c in classes)
+
+
+def _text_of(el: etree._Element) -> str:
+    return squash("".join(el.itertext(None)))  # type: ignore[call-overload]
+
+
+def _find_main(root: etree._Element) -> etree._Element | None:
+    """The element holding the page's main article, or None on a listing page."""
+    tops = root.xpath(
+        "//article[not(ancestor::article) and not(ancestor::aside) and not(ancestor::nav)"
+        " and not(ancestor::footer) and not(ancestor::header)]"
+    )
+    if len(tops) == 1:
+        return tops[0]  # type: ignore[no-any-return]
+    with_h1 = [a for a in tops if a.xpath(".//h1")]
+    if len(with_h1) == 1:
+        return with_h1[0]  # type: ignore[no-any-return]
+    body = root.xpath("//*[@itemprop='articleBody']")
+    if body:
+        holder = body[0].xpath("ancestor::article[1]")
+        return (holder[0] if holder else body[0])  # type: ignore[no-any-return]
+    if len(tops) > 1:
+        return None  # several articles of equal rank: a listing of teasers
+    mains = root.xpath("//main | //*[@role='main']")
+    if mains and mains[0].xpath(".//h1"):
+        return mains[0]  # type: ignore[no-any-return]
+    h1 = root.xpath("//body//h1")
+    if h1:
+        holder = h1[0].xpath("ancestor::*[self::div or self::section][1]")
+        return holder[0] if holder else None  # type: ignore[no-any-return]
+    return None
+
+
+class _Walker:
+    def __init__(self, facts: PageFacts, src: SourceLines) -> None:
+        self.f = facts
+        self.src = src
+        self.counters: dict[str, int] = {}
+
+    def new_item(self, kind: str, node: int, parent: str | None, loc: Location) -> str:
+        n = self.counters[kind] = self.counters.get(kind, 0) + 1
+        item_id = "main" if kind == "main" else f"{kind}-{n}"
+        self.f.items[item_id] = Item(item_id, kind, node, parent, loc)
+        return item_id
+
+
+def gather_html(text: str, facts: PageFacts) -> PageFacts:
+    """Fill `facts` from HTML text. Raises ValueError when the document has no elements."""
+    root = parse_html(text, facts.path)
+    if root is None:
+        raise ValueError("no HTML elements found")
+    src = SourceLines(text)
+    walker = _Walker(facts, src)
+    main_el = _find_main(root)
+    html_lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+    facts.language = html_lang.strip().lower() if html_lang else None
+
+    # Per-element state stacks, pushed at "start" and popped at "end".
+    region_stack: list[str] = ["body"]
+    item_stack: list[str | None] = [None]
+    hidden_stack: list[bool] = [False]
+    node_stack: list[int] = []
+    sel_stack: list[str] = []
+    sibling_counts: list[dict[str, int]] = [{}]
+    block_stack: list[list[str]] = []
+    block_meta: list[tuple[str, int, Location, int] | None] = []
+    pushed: list[tuple[bool, bool, bool]] = []  # (region pushed, item pushed, block pushed)
+    line_tag_seen: dict[tuple[int, str], int] = {}
+
+    walk = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walk:
+        tag = el.tag
+        if not isinstance(tag, str):
+            # Comments and entities: their tail text still belongs to the enclosing block.
+            if event == "start" and el.tail and block_stack:
+                block_stack[-1].append(el.tail)
+            continue
+        tag = tag.lower()
+        if event == "start":
+            line = el.sourceline or 0
+            key = (line, tag)
+            ordinal = line_tag_seen.get(key, 0)
+            line_tag_seen[key] = ordinal + 1
+            counts = sibling_counts[-1]
+            counts[tag] = nth = counts.get(tag, 0) + 1
+            el_id = (el.get("id") or "").strip()
+            # Selectors start from the nearest ancestor with an id: short, and still one element.
+            if el_id and _CSS_IDENT.fullmatch(el_id):
+                selector = f"{tag}#{el_id}"
+            else:
+                segment = f"{tag}:nth-of-type({nth})" if tag not in ("html", "body") else tag
+                selector = f"{sel_stack[-1]} > {segment}" if sel_stack else segment
+            sel_stack.append(selector)
+            sibling_counts.append({})
+            classes = _classes(el)
+            role = (el.get("role") or "").strip().lower()
+            index = len(facts.nodes)
+            parent = node_stack[-1] if node_stack else None
+            found_line, column, snippet = src.locate(line, tag, ordinal, SNIPPET_CHARS)
+            loc = Location.model_construct(selector=selector, line=found_line, column=column, snippet=snippet)
+            attrs = {k: v for k, v in el.attrib.items() if isinstance(k, str)}
+            facts.nodes.append(Node(index, tag, parent, el_id, classes, role, attrs, loc))
+            node_stack.append(index)
+            hidden = hidden_stack[-1] or _is_hidden(el, classes)
+            hidden_stack.append(hidden)
+
+            if tag in SKIP_TAGS:
+                _record_skipped(el, tag, facts, index, loc)
+                # The "end" event still comes for a skipped element and pops the stacks.
+                pushed.append((False, False, False))
+                walk.skip_subtree()
+                continue
+
+            region = REGION_TAGS.get(tag) or REGION_ROLES.get(role)
+            if region is None:
+                region = next((REGION_CLASS_TOKENS[c] for c in classes if c in REGION_CLASS_TOKENS), None)
+            if region is None and (el.get("aria-modal") or "").lower() == "true":
+                region = "dialog"
+            region_pushed = region is not None
+            if region_pushed:
+                region_stack.append(region or "body")
+
+            item_kind = None
+            if el is main_el:
+                item_kind = "main"
+            elif tag == "article":
+                item_kind = "teaser"
+            elif tag == "figure":
+                item_kind = "figure"
+            elif tag in MEDIA_TAGS:
+                item_kind = "media"
+            elif tag == "blockquote" or (tag == "aside" and item_stack[-1] == "main"):
+                item_kind = "box"
+            elif any(TEASER_CLASS.search(c) for c in classes):
+                item_kind = "teaser"
+            item_pushed = item_kind is not None
+            if item_pushed and item_kind is not None:
+                item_stack.append(walker.new_item(item_kind, index, item_stack[-1], loc))
+
+            block_pushed = tag in BLOCK_TAGS
+            if block_pushed:
+                block_stack.append([])
+                block_meta.append((tag, index, loc, HEADINGS.get(tag, 0)))
+            pushed.append((region_pushed, item_pushed, block_pushed))
+            if el.text and block_stack:
+                block_stack[-1].append(el.text)
+            if tag == "br" and block_stack:
+                block_stack[-1].append(" ")
+            _record_element(el, tag, role, facts, index, loc, region_stack[-1], item_stack[-1], hidden)
+        else:  # end
+            region_pushed, item_pushed, block_pushed = pushed.pop()
+            index = node_stack.pop()
+            facts.nodes[index].end = len(facts.nodes) - 1
+            hidden = hidden_stack.pop()
+            if block_pushed:
+                parts = block_stack.pop()
+                meta = block_meta.pop()
+                text = squash("".join(parts))
+                if text and meta is not None:
+                    btag, bnode, bloc, level = meta
+                    bloc = Location.model_construct(selector=bloc.selector, line=bloc.line, column=bloc.column,
+                                                    snippet=text[:SNIPPET_CHARS])
+                    block = TextBlock(len(facts.blocks), text, btag, region_stack[-1], item_stack[-1],
+                                      bnode, bloc, hidden, level)
+                    facts.blocks.append(block)
+                    _note_item_heading(facts, block)
+            if item_pushed:
+                item_stack.pop()
+            if region_pushed:
+                region_stack.pop()
+            sel_stack.pop()
+            sibling_counts.pop()
+            if el.tail and block_stack:
+                block_stack[-1].append(el.tail)
+    _finish(facts)
+    return facts
+
+
+def _note_item_heading(facts: PageFacts, block: TextBlock) -> None:
+    if block.heading_level and block.item:
+        item = facts.items[block.item]
+        if not item.heading:
+            item.heading = block.text[:200]
+
+
+def _record_skipped(
+    el: etree._Element, tag: str, facts: PageFacts, index: int, loc: Location
+) -> None:
+    if tag == "script":
+        _record_script(el, facts, index, loc)
+    elif tag == "title" and not facts.title:
+        facts.title = squash(el.text or "") or None
+
+
+def _record_meta(el: etree._Element, facts: PageFacts, loc: Location) -> None:
+    key = el.get("name") or el.get("property") or el.get("itemprop") or el.get("http-equiv")
+    content = el.get("content")
+    if key and content is not None:
+        facts.meta.append(Meta(key.strip().lower(), content.strip(), loc))
+
+
+def _record_link_tag(el: etree._Element, facts: PageFacts, loc: Location) -> None:
+    rel = tuple((el.get("rel") or "").lower().split())
+    href = (el.get("href") or "").strip()
+    if rel and href:
+        facts.meta.append(Meta("link:" + " ".join(rel), href, loc))
+
+
+def _record_script(el: etree._Element, facts: PageFacts, index: int | None, loc: Location) -> None:
+    stype = (el.get("type") or "").strip().lower()
+    src = el.get("src")
+    body = el.text or ""
+    attrs = {k: v for k, v in el.attrib.items() if isinstance(k, str)}
+    facts.scripts.append(Script(src.strip() if src else None, stype, body[:20000], index, loc, attrs))
+    if stype == "application/ld+json" and body.strip():
+        if len(body) > MAX_JSONLD_CHARS:
+            facts.jsonld_errors.append(loc)
+            return
+        try:
+            data: Any = json.loads(body)
+        except (ValueError, RecursionError):
+            facts.jsonld_errors.append(loc)
+            return
+        for obj in _flatten_jsonld(data):
+            facts.jsonld.append(obj)
+
+
+def _flatten_jsonld(data: Any, depth: int = 0) -> list[dict[str, Any]]:
+    if depth > 4:
+        return []
+    if isinstance(data, list):
+        out: list[dict[str, Any]] = []
+        for entry in data:
+            out.extend(_flatten_jsonld(entry, depth + 1))
+        return out
+    if isinstance(data, dict):
+        graph = data.get("@graph")
+        if isinstance(graph, list):
+            return _flatten_jsonld(graph, depth + 1)
+        return [data]
+    return []
+
+
+def _record_element(
+    el: etree._Element,
+    tag: str,
+    role: str,
+    facts: PageFacts,
+    index: int,
+    loc: Location,
+    region: str,
+    item: str | None,
+    hidden: bool,
+) -> None:
+    if tag == "img":
+        alt = el.get("alt")
+        src = (el.get("src") or el.get("data-src") or "").strip()
+        facts.images.append(
+            Image(
+                src=src,
+                alt=alt.strip() if alt is not None else None,
+                title=el.get("title"),
+                aria_label=el.get("aria-label"),
+                srcset=el.get("srcset"),
+                region=region,
+                item=item,
+                node=index,
+                location=loc,
+                hidden=hidden,
+                decorative=role in ("presentation", "none") or alt == "",
+            )
+        )
+    elif tag == "a":
+        href = (el.get("href") or "").strip()
+        text = _text_of(el) or (el.get("aria-label") or el.get("title") or "").strip()
+        rel = tuple((el.get("rel") or "").lower().split())
+        if role in CONTROL_ROLES:
+            facts.controls.append(Control(text, tag, "button", region, item, index, loc, href=href,
+                                          hidden=hidden))
+        if href or text:
+            facts.links.append(Link(href, text, rel, region, item, index, loc, hidden))
+        if item and href and not href.startswith("#"):
+            owner = facts.items[item]
+            if owner.kind == "teaser" and owner.href is None:
+                owner.href = href
+    elif tag == "button" or role in CONTROL_ROLES:
+        text = _text_of(el) or (el.get("aria-label") or el.get("value") or "").strip()
+        checked = (el.get("aria-checked") or el.get("aria-pressed") or "").lower() == "true"
+        kind = "checkbox" if role in ("switch", "checkbox", "menuitemcheckbox") else "button"
+        facts.controls.append(Control(text, tag, kind, region, item, index, loc, checked=checked,
+                                      disabled=el.get("disabled") is not None, hidden=hidden))
+    elif tag == "input":
+        itype = (el.get("type") or "text").lower()
+        if itype in CONTROL_INPUT_TYPES:
+            kind = "checkbox" if itype in ("checkbox", "radio") else "input"
+            text = (el.get("value") or el.get("aria-label") or el.get("alt") or "").strip()
+            facts.controls.append(Control(text, tag, kind, region, item, index, loc,
+                                          checked=el.get("checked") is not None,
+                                          disabled=el.get("disabled") is not None, hidden=hidden))
+    elif tag == "meta":
+        _record_meta(el, facts, loc)
+    elif tag == "link":
+        _record_link_tag(el, facts, loc)
+
+
+def _finish(facts: PageFacts) -> None:
+    facts.main_item = "main" if "main" in facts.items else None
+    if not facts.title:
+        for block in facts.blocks:
+            if block.heading_level == 1:
+                facts.title = block.text[:300]
+                break

@@ -1,0 +1,173 @@
+"""Page facts: what one parse of a page yields, and all that checks may read.
+
+Gather once, judge many times (as Lighthouse does): a page is parsed once into these records and the
+DOM is dropped. Every fact keeps where it came from (CSS selector, line and column, a snippet), so
+any result built on it can point at its evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditor.models import Location
+
+# Regions a text block can sit in. "dialog" covers role=dialog / aria-modal overlays.
+REGIONS = ("header", "nav", "main", "article", "aside", "footer", "dialog", "body")
+
+
+@dataclass(slots=True)
+class Node:
+    """One element of the page skeleton: enough to reason about ancestry without the DOM."""
+
+    index: int
+    tag: str
+    parent: int | None
+    id: str = ""
+    classes: tuple[str, ...] = ()
+    role: str = ""
+    attrs: dict[str, str] = field(default_factory=dict)
+    location: Location | None = None
+    end: int = -1  # index of the last node in this node's subtree (document order)
+
+
+@dataclass(slots=True)
+class Item:
+    """A unit of content a label can be about: the main article, a teaser card, a figure, a box."""
+
+    id: str
+    kind: str  # main | teaser | figure | media | box
+    node: int | None
+    parent: str | None
+    location: Location
+    heading: str = ""
+    href: str | None = None
+
+
+@dataclass(slots=True)
+class TextBlock:
+    index: int
+    text: str
+    tag: str
+    region: str
+    item: str | None
+    node: int | None
+    location: Location
+    hidden: bool = False
+    heading_level: int = 0  # 1-6 for headings, 0 otherwise
+
+
+@dataclass(slots=True)
+class Image:
+    src: str
+    alt: str | None
+    title: str | None
+    aria_label: str | None
+    srcset: str | None
+    region: str
+    item: str | None
+    node: int | None
+    location: Location
+    hidden: bool = False
+    decorative: bool = False
+
+
+@dataclass(slots=True)
+class Link:
+    href: str
+    text: str
+    rel: tuple[str, ...]
+    region: str
+    item: str | None
+    node: int | None
+    location: Location
+    hidden: bool = False
+
+
+@dataclass(slots=True)
+class Control:
+    """A button, or a link or input that acts as one (the choices of a banner live here)."""
+
+    text: str
+    tag: str
+    kind: str  # button | link | input | checkbox
+    region: str
+    item: str | None
+    node: int | None
+    location: Location
+    href: str | None = None
+    checked: bool = False
+    disabled: bool = False
+    hidden: bool = False
+
+
+@dataclass(slots=True)
+class Script:
+    src: str | None
+    type: str
+    text: str
+    node: int | None
+    location: Location
+    attrs: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Meta:
+    key: str  # lower-cased name, property, itemprop or http-equiv
+    value: str
+    location: Location
+
+
+@dataclass(slots=True)
+class PageFacts:
+    path: str
+    input_format: str  # html | text
+    url: str | None = None
+    site: str = ""
+    encoding: str | None = None
+    language: str | None = None
+    title: str | None = None
+    blocks: list[TextBlock] = field(default_factory=list)
+    items: dict[str, Item] = field(default_factory=dict)
+    images: list[Image] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    controls: list[Control] = field(default_factory=list)
+    scripts: list[Script] = field(default_factory=list)
+    meta: list[Meta] = field(default_factory=list)
+    jsonld: list[dict[str, Any]] = field(default_factory=list)
+    jsonld_errors: list[Location] = field(default_factory=list)
+    nodes: list[Node] = field(default_factory=list)
+    main_item: str | None = None
+
+    def meta_values(self, *keys: str) -> list[Meta]:
+        wanted = {k.lower() for k in keys}
+        return [m for m in self.meta if m.key in wanted]
+
+    def ancestors(self, node: int | None) -> list[int]:
+        """Node indexes from `node` up to the root, `node` included."""
+        chain: list[int] = []
+        while node is not None:
+            chain.append(node)
+            node = self.nodes[node].parent
+        return chain
+
+    def is_inside(self, node: int | None, container: int) -> bool:
+        """True when `node` is `container` or one of its descendants."""
+        if node is None:
+            return False
+        end = self.nodes[container].end
+        if end >= 0:  # subtrees are contiguous in document order
+            return container <= node <= end
+        while node is not None:
+            if node == container:
+                return True
+            node = self.nodes[node].parent
+        return False
+
+    def item_chain(self, item_id: str | None) -> list[Item]:
+        chain: list[Item] = []
+        while item_id is not None:
+            item = self.items[item_id]
+            chain.append(item)
+            item_id = item.parent
+        return chain

@@ -1,0 +1,1 @@
+"""Input sources: they yield raw pages (bytes plus where they came from)."""

@@ -1,0 +1,62 @@
+"""Turning page bytes into text: BOM, then the declared charset, then detection.
+
+The order follows the HTML standard's encoding sniffing in spirit: a byte-order mark wins, then a
+`<meta charset>` or `<meta http-equiv=Content-Type>` in the first 4 KiB, then valid UTF-8, and only
+then statistical detection through bs4's UnicodeDammit (charset-normalizer behind it).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from bs4.dammit import UnicodeDammit
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([a-zA-Z0-9_:.\-]+)""", re.IGNORECASE
+)
+
+
+def _known(name: str) -> str | None:
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return None
+    # Per the HTML standard, a declared UTF-16 in a meta tag means UTF-8 (the bytes are ASCII).
+    if codec.startswith("utf-16"):
+        return "utf-8"
+    # Browsers read latin-1 and ascii declarations as windows-1252.
+    if codec in ("latin-1", "iso8859-1", "ascii"):
+        return "cp1252"
+    return codec
+
+
+def decode_page(data: bytes, is_html: bool = True) -> tuple[str, str]:
+    """Return (text, encoding name). Never raises: undecodable bytes become U+FFFD."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(name, errors="replace"), name
+    if is_html:
+        match = _META_CHARSET.search(data[:4096])
+        if match:
+            declared = _known(match.group(1).decode("ascii", "replace"))
+            if declared:
+                try:
+                    return data.decode(declared), declared
+                except UnicodeDecodeError:
+                    pass  # the declaration lies; fall through to detection
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    dammit = UnicodeDammit(data, is_html=is_html)
+    if dammit.unicode_markup is not None and dammit.original_encoding:
+        return dammit.unicode_markup, str(dammit.original_encoding)
+    return data.decode("cp1252", errors="replace"), "cp1252"

@@ -1,0 +1,137 @@
+"""Files and folders as input: discovery (recursive, include/exclude globs) and reading (gzip too).
+
+Discovery is a generator in a stable order (sorted paths), so runs are reproducible and memory stays
+flat however large the crawl. Reading never raises for one bad file: it returns an error record
+that names the file and the cause, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+TEXT_SUFFIXES = (".txt",)
+PAGE_SUFFIXES = HTML_SUFFIXES + TEXT_SUFFIXES
+# A page bigger than this is refused with an error rather than risking memory (uncompressed bytes).
+MAX_PAGE_BYTES = 32 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class PageSource:
+    """A page file found in the input: where it is and how to show its path in reports."""
+
+    file: Path
+    display_path: str  # as the user named it: input argument joined with the relative path
+    relative_path: str  # relative to the input root (wget mirrors: host/path/file.html)
+    input_format: str  # html | text
+
+
+@dataclass(frozen=True, slots=True)
+class RawPage:
+    source: PageSource
+    data: bytes
+
+
+class PageReadError(Exception):
+    def __init__(self, source: PageSource, cause: str) -> None:
+        super().__init__(f"{source.display_path}: {cause}")
+        self.source = source
+        self.cause = cause
+
+
+def page_format(name: str) -> str | None:
+    """The page format a file name stands for (gzip suffix allowed), or None for other files."""
+    lower = name.lower()
+    if lower.endswith(".gz"):
+        lower = lower[:-3]
+    if lower.endswith(HTML_SUFFIXES):
+        return "html"
+    if lower.endswith(TEXT_SUFFIXES):
+        return "text"
+    return None
+
+
+def _matches(rel: str, patterns: tuple[str, ...]) -> bool:
+    name = rel.rsplit("/", 1)[-1]
+    return any(fnmatch.fnmatchcase(rel, p) or fnmatch.fnmatchcase(name, p) for p in patterns)
+
+
+def discover(
+    inputs: list[str], include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()
+) -> Iterator[PageSource]:
+    """Yield page files under the given files and folders, sorted, filtered by the globs.
+
+    A file named explicitly is taken whatever its suffix is not (a page format is still needed);
+    in folders only page suffixes count. Globs match the path relative to the input root or the
+    file name.
+    """
+    for arg in inputs:
+        root = Path(arg)
+        if root.is_file():
+            fmt = page_format(root.name) or "html"
+            rel = root.name
+            if include and not _matches(rel, include):
+                continue
+            if exclude and _matches(rel, exclude):
+                continue
+            yield PageSource(root, arg, rel, fmt)
+            continue
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames.sort()
+            for name in sorted(filenames):
+                fmt = page_format(name)
+                if fmt is None:
+                    continue
+                full = Path(dirpath) / name
+                rel = full.relative_to(root).as_posix()
+                if include and not _matches(rel, include):
+                    continue
+                if exclude and _matches(rel, exclude):
+                    continue
+                display = (Path(arg) / rel).as_posix()
+                yield PageSource(full, display, rel, fmt)
+
+
+def read_page(source: PageSource) -> RawPage:
+    """Read a page's bytes, un-gzipping where needed. Raises PageReadError with the cause."""
+    try:
+        with open(source.file, "rb") as fh:
+            head = fh.read(2)
+            fh.seek(0)
+            if head == b"\x1f\x8b":
+                data = _gunzip(fh.read(MAX_PAGE_BYTES + 1))
+            else:
+                data = fh.read(MAX_PAGE_BYTES + 1)
+    except PageReadError as exc:
+        raise PageReadError(source, exc.cause) from None
+    except OSError as exc:
+        raise PageReadError(source, f"cannot read file ({exc.strerror or exc})") from None
+    if len(data) > MAX_PAGE_BYTES:
+        raise PageReadError(source, f"page larger than {MAX_PAGE_BYTES // (1024 * 1024)} MiB")
+    if not data.strip():
+        raise PageReadError(source, "empty file")
+    return RawPage(source, data)
+
+
+def _gunzip(blob: bytes) -> bytes:
+    # Decompress in bounded steps so a gzip bomb cannot take all memory.
+    decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        data = decomp.decompress(blob, MAX_PAGE_BYTES + 1)
+    except zlib.error as exc:
+        raise PageReadError(_NO_SOURCE, f"corrupt gzip data ({exc})") from None
+    if len(data) > MAX_PAGE_BYTES:
+        return data
+    if not decomp.eof:
+        raise PageReadError(_NO_SOURCE, "truncated gzip file (unexpected end of compressed data)")
+    return data
+
+
+_NO_SOURCE = PageSource(Path(), "", "", "html")
+
+__all__ = ["PageSource", "RawPage", "PageReadError", "discover", "read_page"]

@@ -1,0 +1,188 @@
+"""Pydantic models of everything auditor writes to disk.
+
+The JSON report is the canonical output; every other format is a view of these models. The JSON
+Schema in `schemas/` is generated from them (`python scripts/gen_schema.py`), and a test fails when
+it is out of date.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+REPORT_FORMAT_VERSION = "1"
+
+
+class Severity(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+class Outcome(str, Enum):
+    """The four outcomes a rule can end in on a page (as in axe-core)."""
+
+    violation = "violation"
+    incomplete = "incomplete"
+    passed = "pass"
+    inapplicable = "inapplicable"
+
+    @property
+    def rank(self) -> int:
+        # Worst first: the outcome a rule ends in on a page is the worst of its results.
+        return {"violation": 4, "incomplete": 3, "pass": 2, "inapplicable": 1}[self.value]
+
+
+class Category(str, Enum):
+    ai_disclosure = "ai-disclosure"
+    provenance = "provenance"
+    consent = "consent"
+    attribution = "attribution"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Location(_Model):
+    """Where a fact sits in its page: CSS selector (HTML only), 1-based line and column, snippet."""
+
+    selector: str | None = None
+    line: int = Field(ge=0)
+    column: int = Field(ge=0)
+    snippet: str = ""
+
+
+class ItemRef(_Model):
+    """The item of a page a result is about: the main article, a teaser, a figure, the banner..."""
+
+    id: str
+    kind: str
+    label: str = ""
+
+
+class Result(_Model):
+    code: str
+    name: str
+    category: Category
+    severity: Severity
+    outcome: Outcome
+    message: str
+    item: ItemRef | None = None
+    location: Location | None = None
+    evidence: list[Location] = Field(default_factory=list)
+
+
+class Disclosure(_Model):
+    """A visible (or hidden) AI disclosure found on a page and the item it is tied to."""
+
+    disclosure_class: str
+    text: str
+    language: str
+    placement: str
+    item: ItemRef | None
+    scope: str
+    location: Location
+
+
+class CookieNotice(_Model):
+    found: bool
+    cmp: str | None = None
+    choices: list[str] = Field(default_factory=list)
+    choice_texts: list[str] = Field(default_factory=list)
+    policy_link: str | None = None
+    purposes: list[str] = Field(default_factory=list)
+    location: Location | None = None
+
+
+class PageReport(_Model):
+    path: str
+    url: str | None
+    site: str
+    sha256: str
+    input_format: str
+    encoding: str | None = None
+    language: str | None = None
+    title: str | None = None
+    rule_outcomes: dict[str, Outcome] = Field(default_factory=dict)
+    results: list[Result] = Field(default_factory=list)
+    disclosures: list[Disclosure] = Field(default_factory=list)
+    consent: CookieNotice | None = None
+
+
+class InputError(_Model):
+    path: str
+    error: str
+    site: str | None = None
+
+
+class Totals(_Model):
+    pages: int = 0
+    errors: int = 0
+    by_outcome: dict[str, int] = Field(default_factory=dict)
+    by_severity: dict[str, int] = Field(default_factory=dict)
+    by_category: dict[str, int] = Field(default_factory=dict)
+    by_rule: dict[str, dict[str, int]] = Field(default_factory=dict)
+
+
+class Reference(_Model):
+    title: str
+    url: str
+
+
+class RuleInfo(_Model):
+    code: str
+    name: str
+    category: Category
+    severity: Severity
+    summary: str
+    rationale: str
+    remediation: str
+    references: list[Reference] = Field(default_factory=list)
+
+
+class RulePackInfo(_Model):
+    name: str
+    version: str
+    sha256: str
+
+
+class ToolInfo(_Model):
+    name: str = "auditor"
+    version: str
+    report_format: str = REPORT_FORMAT_VERSION
+
+
+class SiteReport(_Model):
+    tool: ToolInfo
+    rule_packs: list[RulePackInfo]
+    generated_at: str | None = None
+    site: str
+    fail_on: Severity
+    totals: Totals
+    rules: list[RuleInfo]
+    pages: list[PageReport]
+    errors: list[InputError] = Field(default_factory=list)
+
+
+class SiteSummary(_Model):
+    site: str
+    json_report: str
+    html_report: str
+    totals: Totals
+
+
+class IndexReport(_Model):
+    tool: ToolInfo
+    rule_packs: list[RulePackInfo]
+    generated_at: str | None = None
+    fail_on: Severity
+    exit_code: int
+    totals: Totals
+    sites: list[SiteSummary]
+    errors: list[InputError] = Field(default_factory=list)

@@ -1,0 +1,1 @@
+"""Reporters: views of the SiteReport / IndexReport models; they read results and nothing else."""
