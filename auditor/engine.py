@@ -20,6 +20,7 @@ from auditor.analysis.consent import ConsentVocabulary, load_vocabulary
 from auditor.analysis.context import PageContext
 from auditor.checks import CHECKS, SITE_CHECKS, Finding
 from auditor.facts.gather import gather_page
+from auditor.facts.model import SourceLocation
 from auditor.inputs.files import PageReadError, PageSource, read_page
 from auditor.inputs.urls import NO_SITE, mirror_url, site_of
 from auditor.lexicon import Lexicon, load_lexicon
@@ -27,7 +28,6 @@ from auditor.models import (
     IndexReport,
     InputError,
     ItemRef,
-    Location,
     Outcome,
     PageReport,
     Result,
@@ -55,7 +55,7 @@ class PageSummary:
     path: str
     url: str | None
     main: ItemRef | None
-    main_location: Location | None
+    main_location: SourceLocation | None
     main_disclosed: bool
     ai_labels: int
 
@@ -161,11 +161,7 @@ class Engine:
     def _record(self, page: PageReport, rule: RuleSpec, findings: Iterable[Finding]) -> None:
         outcome = Outcome.inapplicable
         for f in findings:
-            page.results.append(
-                Result(code=rule.code, name=rule.name, category=rule.category, severity=rule.severity,
-                       outcome=f.outcome, message=f.message, item=f.item, location=f.location,
-                       evidence=f.evidence)
-            )
+            page.results.append(_result(rule, f))
             if f.outcome.rank > outcome.rank:
                 outcome = f.outcome
         page.rule_outcomes[rule.code] = outcome
@@ -198,11 +194,7 @@ class Engine:
                 self._record_site(page, rule, finding)
 
     def _record_site(self, page: PageReport, rule: RuleSpec, finding: Finding) -> None:
-        page.results.append(
-            Result(code=rule.code, name=rule.name, category=rule.category, severity=rule.severity,
-                   outcome=finding.outcome, message=finding.message, item=finding.item,
-                   location=finding.location, evidence=finding.evidence)
-        )
+        page.results.append(_result(rule, finding))
         current = page.rule_outcomes.get(rule.code, Outcome.inapplicable)
         if finding.outcome.rank > current.rank:
             page.rule_outcomes[rule.code] = finding.outcome
@@ -241,6 +233,14 @@ class Engine:
         )
         index.exit_code = exit_code(all_pages, all_errors, self.options.fail_on)
         return RunResult(index, sites)
+
+
+def _result(rule: RuleSpec, f: Finding) -> Result:
+    return Result(
+        code=rule.code, name=rule.name, category=rule.category, severity=rule.severity, outcome=f.outcome,
+        message=f.message, item=f.item, location=f.location.model() if f.location else None,
+        evidence=[e.model() for e in f.evidence],
+    )
 
 
 def _result_key(r: Result) -> tuple[str, int, int, str]:
@@ -288,4 +288,4 @@ def run(sources: Iterable[PageSource], engine: Engine) -> RunResult:
     return engine.finish()
 
 
-__all__ = ["Engine", "Options", "RunResult", "RulePackInfo", "run"]
+__all__ = ["Engine", "Options", "RulePackInfo", "RunResult", "run"]

@@ -8,12 +8,12 @@ language ("<verb> by/with <AI>" and "<AI>-<verb>") plus badges, negations and re
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import tomllib
 from pydantic import BaseModel, ConfigDict, Field
 
 _HYPHENS = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"), "-")

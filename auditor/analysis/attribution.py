@@ -12,8 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from auditor.facts.model import PageFacts
-from auditor.models import Location
+from auditor.facts.model import PageFacts, SourceLocation
 
 BYLINE = re.compile(
     r"^(?:by|written by|words by|von|par|por|di|door|av|af|przez|от|автор|text:|texte:|text von)"
@@ -47,7 +46,7 @@ TOP_BLOCKS = 6  # blocks after the headline where a byline or dateline is looked
 class Sourced:
     value: str
     source: str  # visible | meta | json-ld | rel-author | itemprop | class | time
-    location: Location | None = None
+    location: SourceLocation | None = None
 
 
 @dataclass(slots=True)
@@ -76,9 +75,9 @@ def find_attribution(facts: PageFacts) -> Attribution:
         words = len(block.text.split())
         if words <= 14 and BYLINE.match(block.text):
             result.authors.append(Sourced(block.text, "visible", block.location))
-        if words <= MAX_DATELINE_WORDS and (DATE_TEXT.search(block.text) or DATE_LINE.match(block.text)):
-            if not block.heading_level and (DATE_TEXT.search(block.text) or words > 1):
-                result.published.append(Sourced(block.text, "visible", block.location))
+        dated = DATE_TEXT.search(block.text) or (DATE_LINE.match(block.text) and words > 1)
+        if words <= MAX_DATELINE_WORDS and dated and not block.heading_level:
+            result.published.append(Sourced(block.text, "visible", block.location))
     for meta in facts.meta_values(*AUTHOR_META):
         is_url = meta.value.startswith(("http://", "https://"))
         if meta.value and (not is_url or meta.key == "article:author"):

@@ -10,18 +10,20 @@ holds its controls; the choices are read from those controls' text.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import tomllib
 from pydantic import BaseModel, ConfigDict, Field
 
-from auditor.facts.model import Control, Link, PageFacts, TextBlock
-from auditor.models import CookieNotice, Location
+from auditor.facts.model import Control, Link, PageFacts, SourceLocation, TextBlock
+from auditor.models import CookieNotice
 
-BANNER_NAME = re.compile(r"cookie|consent|gdpr|(?:^|[-_])cmp(?:[-_]|$)|privacy[-_]?(?:banner|notice|bar)|cc[-_](?:banner|window)")
+BANNER_NAME = re.compile(
+    r"cookie|consent|gdpr|(?:^|[-_])cmp(?:[-_]|$)|privacy[-_]?(?:banner|notice|bar)|cc[-_](?:banner|window)"
+)
 BANNER_REGIONS = frozenset({"footer", "dialog"})
 MAX_CHOICE_WORDS = 6  # a text block this short after the notice can be a choice (text input)
 
@@ -99,14 +101,14 @@ class Notice:
 
     found: bool
     blocks: list[TextBlock] = field(default_factory=list)
-    controls: list[tuple[str, str, Location]] = field(default_factory=list)  # (choice, text, loc)
+    controls: list[tuple[str, str, SourceLocation]] = field(default_factory=list)  # (choice, text, loc)
     links: list[Link] = field(default_factory=list)
     policy_link: Link | None = None
     policy_mentioned: bool = False
     purposes: list[str] = field(default_factory=list)
     cmp: str | None = None
     recognised_by: str | None = None
-    location: Location | None = None
+    location: SourceLocation | None = None
     markup: bool = True  # False for text input, where links and buttons cannot be told apart
 
     @property
@@ -121,7 +123,7 @@ class Notice:
             choice_texts=[t for _, t, _ in self.controls],
             policy_link=self.policy_link.href if self.policy_link else None,
             purposes=self.purposes,
-            location=self.location,
+            location=self.location.model() if self.location else None,
         )
 
 
@@ -171,10 +173,7 @@ def _root_for(facts: PageFacts, block: TextBlock) -> int | None:
 
 def find_notice(facts: PageFacts, vocab: ConsentVocabulary) -> Notice:
     cmp, recognised_by = _cmp_of(facts, vocab)
-    if facts.input_format == "text":
-        notice = _text_notice(facts, vocab)
-    else:
-        notice = _html_notice(facts, vocab)
+    notice = _text_notice(facts, vocab) if facts.input_format == "text" else _html_notice(facts, vocab)
     if cmp and not notice.found:
         notice = Notice(found=True, cmp=cmp, recognised_by=recognised_by)
     notice.cmp, notice.recognised_by = cmp, recognised_by or notice.recognised_by

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from auditor.facts.model import Image, Item, PageFacts, TextBlock
-from auditor.facts.text import headline_like
+from auditor.facts.model import Image, Item, PageFacts, SourceLocation, TextBlock
 from auditor.lexicon import LabelMatch, Lexicon
-from auditor.models import Disclosure, ItemRef, Location
+from auditor.models import Disclosure, ItemRef
 
 AI_MADE = frozenset({"generated", "assisted", "reviewed"})
 CAPTION_TAGS = frozenset({"figcaption", "caption"})
@@ -32,7 +31,7 @@ class FoundDisclosure:
     placement: str  # headline | top | body | end | caption | teaser | figure | footer | alt | ...
     item: ItemRef | None
     scope_note: str  # how the item was chosen, or why it could not be
-    location: Location
+    location: SourceLocation
     visible: bool
     block: int | None = None
     image: int | None = None
@@ -49,7 +48,7 @@ class FoundDisclosure:
             placement=self.placement,
             item=self.item,
             scope=self.scope_note,
-            location=self.location,
+            location=self.location.model(),
         )
 
 
@@ -176,7 +175,7 @@ def find_disclosures(facts: PageFacts, lexicon: Lexicon) -> list[FoundDisclosure
                 placement, ref, note = scoper.text(block, match)
             else:
                 placement, ref, note = scoper.html(block)
-            loc = Location(selector=block.location.selector, line=block.location.line,
+            loc = SourceLocation(selector=block.location.selector, line=block.location.line,
                            column=block.location.column, snippet=block.text[:160])
             found.append(FoundDisclosure(match, placement, ref, note, loc, not block.hidden, block=block.index))
     for index, image in enumerate(facts.images):
@@ -222,7 +221,7 @@ def labelled_images(facts: PageFacts, disclosures: list[FoundDisclosure]) -> lis
             out.append(LabelledImage(ref, None, d, adjacent, note))
             continue
         images = [(i, img) for i, img in enumerate(facts.images)
-                  if img.item is not None and _within(facts, img.item, d.item.id) and not img.decorative]
+                  if img.item is not None and _within(facts, img.item, d.item.id)]
         for i, img in images:
             if i in taken:
                 continue
@@ -242,7 +241,8 @@ def _within(facts: PageFacts, item_id: str, ancestor_id: str) -> bool:
 
 def _visible_label_for(facts: PageFacts, image: Image, labels: list[FoundDisclosure]) -> FoundDisclosure | None:
     for d in labels:
-        if d.visible and d.block is not None and d.item is not None and image.item is not None:
-            if d.item.kind in ("figure", "teaser") and _within(facts, image.item, d.item.id):
-                return d
+        tied = d.visible and d.block is not None and d.item is not None and image.item is not None
+        if tied and d.item is not None and d.item.kind in ("figure", "teaser") and image.item is not None \
+                and _within(facts, image.item, d.item.id):
+            return d
     return None

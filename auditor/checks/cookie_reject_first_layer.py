@@ -25,11 +25,13 @@ def cookie_reject_first_layer(page: PageContext, params: NoParams) -> Iterator[F
                       BANNER)
         return
     choices = notice.choices
+    if "accept" not in choices:
+        return  # nothing to balance: a notice without an accept choice is CON003's case
     rejects = [t for c, t, _ in notice.controls if c == "reject"]
     if rejects:
         yield Finding(Outcome.passed, f"Rejecting is offered on the first layer: '{rejects[0]}'.", BANNER,
                       notice.location, [loc for c, _, loc in notice.controls if c == "reject"])
-    elif "accept" in choices:
+    else:
         behind = " (only behind 'settings')" if "settings" in choices else ""
         yield Finding(Outcome.violation,
                       f"The notice offers accepting but no reject choice on its first layer{behind}.",

@@ -43,9 +43,9 @@ def main_content_undisclosed(page: PageContext, params: NoParams) -> Iterator[Fi
     wordings = sorted({d.match.text for d in others})
     yield Finding(
         Outcome.incomplete,
-        f"The main article carries no AI disclosure either way, while this page labels {len(others)} other "
-        f"place(s) as AI-made ({', '.join(repr(w) for w in wordings)}). Decide whether the article was made "
-        "with AI; if so, label it near the headline, if not, nothing is needed.",
+        f"The main article carries no AI disclosure either way, while {len(others)} AI label(s) elsewhere on "
+        f"this page ({', '.join(repr(w) for w in wordings)}) mark other items as AI-made. Decide whether the "
+        "article was made with AI; if so, label it near the headline, if not, nothing is needed.",
         main, page.facts.items[main.id].location, [d.location for d in others[:10]],
     )
 

@@ -13,7 +13,8 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from auditor.models import ItemRef, Location, Outcome
+from auditor.facts.model import SourceLocation
+from auditor.models import ItemRef, Outcome
 
 P = TypeVar("P", bound=BaseModel)
 
@@ -27,8 +28,8 @@ class Finding:
     outcome: Outcome
     message: str
     item: ItemRef | None = None
-    location: Location | None = None
-    evidence: list[Location] = field(default_factory=list)
+    location: SourceLocation | None = None
+    evidence: list[SourceLocation] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +51,14 @@ CHECKS: dict[str, Check[Any]] = {}
 SITE_CHECKS: dict[str, SiteCheck] = {}
 
 
-def check(name: str, params: type[BaseModel] = NoParams) -> Callable[[Callable[..., Iterator[Finding]]], Callable[..., Iterator[Finding]]]:
-    def register(fn: Callable[..., Iterator[Finding]]) -> Callable[..., Iterator[Finding]]:
+CheckFn = Callable[..., Iterator[Finding]]
+SiteCheckFn = Callable[..., Iterator[tuple[str, Finding]]]
+
+
+def check(name: str, params: type[BaseModel] = NoParams) -> Callable[[CheckFn], CheckFn]:
+    """Register a page check under `name`, with the pydantic model of its parameters."""
+
+    def register(fn: CheckFn) -> CheckFn:
         if name in CHECKS:
             raise RuntimeError(f"check {name!r} registered twice")
         CHECKS[name] = Check(name, params, fn)
@@ -60,8 +67,10 @@ def check(name: str, params: type[BaseModel] = NoParams) -> Callable[[Callable[.
     return register
 
 
-def site_check(name: str) -> Callable[[Callable[..., Iterator[tuple[str, Finding]]]], Callable[..., Iterator[tuple[str, Finding]]]]:
-    def register(fn: Callable[..., Iterator[tuple[str, Finding]]]) -> Callable[..., Iterator[tuple[str, Finding]]]:
+def site_check(name: str) -> Callable[[SiteCheckFn], SiteCheckFn]:
+    """Register a site check: it runs once per site on the pages' summaries."""
+
+    def register(fn: SiteCheckFn) -> SiteCheckFn:
         SITE_CHECKS[name] = SiteCheck(name, fn)
         return fn
 

@@ -23,15 +23,17 @@ from auditor.facts.model import (
     Node,
     PageFacts,
     Script,
+    SourceLocation,
     TextBlock,
 )
-from auditor.models import Location
 
 # Elements whose text forms its own block; inline text flows into the nearest one of these.
 BLOCK_TAGS = frozenset(
-    "html body div section article aside header footer nav main p h1 h2 h3 h4 h5 h6 li ul ol dl dt"
-    " dd figure figcaption blockquote pre table tbody thead tfoot tr td th caption form fieldset"
-    " legend address details summary dialog button label hgroup center".split()
+    (
+        "html body div section article aside header footer nav main p h1 h2 h3 h4 h5 h6 li ul ol dl dt dd"
+        " figure figcaption blockquote pre table tbody thead tfoot tr td th caption form fieldset legend"
+        " address details summary dialog button label hgroup center"
+    ).split()
 )
 # Subtrees whose text a reader never sees as page text.
 SKIP_TAGS = frozenset("script style template noscript iframe object svg select textarea title".split())
@@ -84,9 +86,8 @@ def squash(text: str) -> str:
 
 
 def _parser() -> etree.HTMLParser:
-    return etree.HTMLParser(
-        encoding="utf-8", remove_pis=True, no_network=True, huge_tree=False, default_doctype=False
-    )
+    # no_network: a page can never make the parser fetch anything; huge_tree off keeps libxml2's limits.
+    return etree.HTMLParser(encoding="utf-8", remove_pis=True, no_network=True, huge_tree=False)
 
 
 _PARSER = _parser()
@@ -113,33 +114,39 @@ def _is_hidden(el: etree._Element, classes: tuple[str, ...]) -> bool:
 
 
 def _text_of(el: etree._Element) -> str:
-    return squash("".join(el.itertext(None)))  # type: ignore[call-overload]
+    return squash("".join(str(t) for t in el.itertext()))
+
+
+def _elements(el: etree._Element, path: str) -> list[etree._Element]:
+    found = el.xpath(path)
+    return [e for e in found if isinstance(e, etree._Element)] if isinstance(found, list) else []
 
 
 def _find_main(root: etree._Element) -> etree._Element | None:
     """The element holding the page's main article, or None on a listing page."""
-    tops = root.xpath(
+    tops = _elements(
+        root,
         "//article[not(ancestor::article) and not(ancestor::aside) and not(ancestor::nav)"
-        " and not(ancestor::footer) and not(ancestor::header)]"
+        " and not(ancestor::footer) and not(ancestor::header)]",
     )
     if len(tops) == 1:
-        return tops[0]  # type: ignore[no-any-return]
-    with_h1 = [a for a in tops if a.xpath(".//h1")]
+        return tops[0]
+    with_h1 = [a for a in tops if _elements(a, ".//h1")]
     if len(with_h1) == 1:
-        return with_h1[0]  # type: ignore[no-any-return]
-    body = root.xpath("//*[@itemprop='articleBody']")
+        return with_h1[0]
+    body = _elements(root, "//*[@itemprop='articleBody']")
     if body:
-        holder = body[0].xpath("ancestor::article[1]")
-        return (holder[0] if holder else body[0])  # type: ignore[no-any-return]
+        holder = _elements(body[0], "ancestor::article[1]")
+        return holder[0] if holder else body[0]
     if len(tops) > 1:
         return None  # several articles of equal rank: a listing of teasers
-    mains = root.xpath("//main | //*[@role='main']")
-    if mains and mains[0].xpath(".//h1"):
-        return mains[0]  # type: ignore[no-any-return]
-    h1 = root.xpath("//body//h1")
+    mains = _elements(root, "//main | //*[@role='main']")
+    if mains and _elements(mains[0], ".//h1"):
+        return mains[0]
+    h1 = _elements(root, "//body//h1")
     if h1:
-        holder = h1[0].xpath("ancestor::*[self::div or self::section][1]")
-        return holder[0] if holder else None  # type: ignore[no-any-return]
+        holder = _elements(h1[0], "ancestor::*[self::div or self::section][1]")
+        return holder[0] if holder else None
     return None
 
 
@@ -149,7 +156,7 @@ class _Walker:
         self.src = src
         self.counters: dict[str, int] = {}
 
-    def new_item(self, kind: str, node: int, parent: str | None, loc: Location) -> str:
+    def new_item(self, kind: str, node: int, parent: str | None, loc: SourceLocation) -> str:
         n = self.counters[kind] = self.counters.get(kind, 0) + 1
         item_id = "main" if kind == "main" else f"{kind}-{n}"
         self.f.items[item_id] = Item(item_id, kind, node, parent, loc)
@@ -175,7 +182,7 @@ def gather_html(text: str, facts: PageFacts) -> PageFacts:
     sel_stack: list[str] = []
     sibling_counts: list[dict[str, int]] = [{}]
     block_stack: list[list[str]] = []
-    block_meta: list[tuple[str, int, Location, int] | None] = []
+    block_meta: list[tuple[str, int, SourceLocation, int] | None] = []
     pushed: list[tuple[bool, bool, bool]] = []  # (region pushed, item pushed, block pushed)
     line_tag_seen: dict[tuple[int, str], int] = {}
 
@@ -209,8 +216,8 @@ def gather_html(text: str, facts: PageFacts) -> PageFacts:
             index = len(facts.nodes)
             parent = node_stack[-1] if node_stack else None
             found_line, column, snippet = src.locate(line, tag, ordinal, SNIPPET_CHARS)
-            loc = Location.model_construct(selector=selector, line=found_line, column=column, snippet=snippet)
-            attrs = {k: v for k, v in el.attrib.items() if isinstance(k, str)}
+            loc = SourceLocation(selector=selector, line=found_line, column=column, snippet=snippet)
+            attrs: dict[str, str] = dict(el.attrib)  # type: ignore[arg-type]
             facts.nodes.append(Node(index, tag, parent, el_id, classes, role, attrs, loc))
             node_stack.append(index)
             hidden = hidden_stack[-1] or _is_hidden(el, classes)
@@ -270,7 +277,7 @@ def gather_html(text: str, facts: PageFacts) -> PageFacts:
                 text = squash("".join(parts))
                 if text and meta is not None:
                     btag, bnode, bloc, level = meta
-                    bloc = Location.model_construct(selector=bloc.selector, line=bloc.line, column=bloc.column,
+                    bloc = SourceLocation(selector=bloc.selector, line=bloc.line, column=bloc.column,
                                                     snippet=text[:SNIPPET_CHARS])
                     block = TextBlock(len(facts.blocks), text, btag, region_stack[-1], item_stack[-1],
                                       bnode, bloc, hidden, level)
@@ -296,7 +303,7 @@ def _note_item_heading(facts: PageFacts, block: TextBlock) -> None:
 
 
 def _record_skipped(
-    el: etree._Element, tag: str, facts: PageFacts, index: int, loc: Location
+    el: etree._Element, tag: str, facts: PageFacts, index: int, loc: SourceLocation
 ) -> None:
     if tag == "script":
         _record_script(el, facts, index, loc)
@@ -304,25 +311,25 @@ def _record_skipped(
         facts.title = squash(el.text or "") or None
 
 
-def _record_meta(el: etree._Element, facts: PageFacts, loc: Location) -> None:
+def _record_meta(el: etree._Element, facts: PageFacts, loc: SourceLocation) -> None:
     key = el.get("name") or el.get("property") or el.get("itemprop") or el.get("http-equiv")
     content = el.get("content")
     if key and content is not None:
         facts.meta.append(Meta(key.strip().lower(), content.strip(), loc))
 
 
-def _record_link_tag(el: etree._Element, facts: PageFacts, loc: Location) -> None:
+def _record_link_tag(el: etree._Element, facts: PageFacts, loc: SourceLocation) -> None:
     rel = tuple((el.get("rel") or "").lower().split())
     href = (el.get("href") or "").strip()
     if rel and href:
         facts.meta.append(Meta("link:" + " ".join(rel), href, loc))
 
 
-def _record_script(el: etree._Element, facts: PageFacts, index: int | None, loc: Location) -> None:
+def _record_script(el: etree._Element, facts: PageFacts, index: int | None, loc: SourceLocation) -> None:
     stype = (el.get("type") or "").strip().lower()
     src = el.get("src")
     body = el.text or ""
-    attrs = {k: v for k, v in el.attrib.items() if isinstance(k, str)}
+    attrs = {str(k): str(v) for k, v in el.attrib.items()}
     facts.scripts.append(Script(src.strip() if src else None, stype, body[:20000], index, loc, attrs))
     if stype == "application/ld+json" and body.strip():
         if len(body) > MAX_JSONLD_CHARS:
@@ -359,7 +366,7 @@ def _record_element(
     role: str,
     facts: PageFacts,
     index: int,
-    loc: Location,
+    loc: SourceLocation,
     region: str,
     item: str | None,
     hidden: bool,

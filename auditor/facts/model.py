@@ -12,6 +12,24 @@ from typing import Any
 
 from auditor.models import Location
 
+
+@dataclass(frozen=True, slots=True)
+class SourceLocation:
+    """Where a fact sits: CSS selector (HTML only), 1-based line and column, a short snippet.
+
+    A plain dataclass, not the pydantic Location: thousands are made per page and only the few
+    that end up as evidence in a report are converted (`model()`).
+    """
+
+    selector: str | None
+    line: int
+    column: int
+    snippet: str = ""
+
+    def model(self) -> Location:
+        return Location(selector=self.selector, line=self.line, column=self.column, snippet=self.snippet)
+
+
 # Regions a text block can sit in. "dialog" covers role=dialog / aria-modal overlays.
 REGIONS = ("header", "nav", "main", "article", "aside", "footer", "dialog", "body")
 
@@ -27,7 +45,7 @@ class Node:
     classes: tuple[str, ...] = ()
     role: str = ""
     attrs: dict[str, str] = field(default_factory=dict)
-    location: Location | None = None
+    location: SourceLocation | None = None
     end: int = -1  # index of the last node in this node's subtree (document order)
 
 
@@ -39,7 +57,7 @@ class Item:
     kind: str  # main | teaser | figure | media | box
     node: int | None
     parent: str | None
-    location: Location
+    location: SourceLocation
     heading: str = ""
     href: str | None = None
 
@@ -52,7 +70,7 @@ class TextBlock:
     region: str
     item: str | None
     node: int | None
-    location: Location
+    location: SourceLocation
     hidden: bool = False
     heading_level: int = 0  # 1-6 for headings, 0 otherwise
 
@@ -67,7 +85,7 @@ class Image:
     region: str
     item: str | None
     node: int | None
-    location: Location
+    location: SourceLocation
     hidden: bool = False
     decorative: bool = False
 
@@ -80,7 +98,7 @@ class Link:
     region: str
     item: str | None
     node: int | None
-    location: Location
+    location: SourceLocation
     hidden: bool = False
 
 
@@ -94,7 +112,7 @@ class Control:
     region: str
     item: str | None
     node: int | None
-    location: Location
+    location: SourceLocation
     href: str | None = None
     checked: bool = False
     disabled: bool = False
@@ -107,7 +125,7 @@ class Script:
     type: str
     text: str
     node: int | None
-    location: Location
+    location: SourceLocation
     attrs: dict[str, str] = field(default_factory=dict)
 
 
@@ -115,7 +133,7 @@ class Script:
 class Meta:
     key: str  # lower-cased name, property, itemprop or http-equiv
     value: str
-    location: Location
+    location: SourceLocation
 
 
 @dataclass(slots=True)
@@ -135,7 +153,7 @@ class PageFacts:
     scripts: list[Script] = field(default_factory=list)
     meta: list[Meta] = field(default_factory=list)
     jsonld: list[dict[str, Any]] = field(default_factory=list)
-    jsonld_errors: list[Location] = field(default_factory=list)
+    jsonld_errors: list[SourceLocation] = field(default_factory=list)
     nodes: list[Node] = field(default_factory=list)
     main_item: str | None = None
 

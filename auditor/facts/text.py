@@ -17,8 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from auditor.facts.model import Item, PageFacts, TextBlock
-from auditor.models import Location
+from auditor.facts.model import Item, PageFacts, SourceLocation, TextBlock
 
 # Returns the scopes a label-only block speaks of ({"text"}, {"image"}, both), or None.
 LabelClassifier = Callable[[str], frozenset[str] | None]
@@ -105,8 +104,8 @@ def gather_text(text: str, facts: PageFacts, classify_label: LabelClassifier) ->
             break
     labels = [classify_label(t) for _, t, _ in raw_blocks]
 
-    def loc(line: int, snippet: str) -> Location:
-        return Location(selector=None, line=line, column=1, snippet=snippet[:160])
+    def loc(line: int, snippet: str) -> SourceLocation:
+        return SourceLocation(selector=None, line=line, column=1, snippet=snippet[:160])
 
     region = "article"
     first_line = raw_blocks[0][0]

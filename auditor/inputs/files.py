@@ -73,13 +73,13 @@ def discover(
     for arg in inputs:
         root = Path(arg)
         if root.is_file():
-            fmt = page_format(root.name) or "html"
+            named_fmt = page_format(root.name) or "html"
             rel = root.name
             if include and not _matches(rel, include):
                 continue
             if exclude and _matches(rel, exclude):
                 continue
-            yield PageSource(root, arg, rel, fmt)
+            yield PageSource(root, arg, rel, named_fmt)
             continue
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames.sort()
@@ -103,10 +103,7 @@ def read_page(source: PageSource) -> RawPage:
         with open(source.file, "rb") as fh:
             head = fh.read(2)
             fh.seek(0)
-            if head == b"\x1f\x8b":
-                data = _gunzip(fh.read(MAX_PAGE_BYTES + 1))
-            else:
-                data = fh.read(MAX_PAGE_BYTES + 1)
+            data = _gunzip(fh.read(MAX_PAGE_BYTES + 1)) if head == b"\x1f\x8b" else fh.read(MAX_PAGE_BYTES + 1)
     except PageReadError as exc:
         raise PageReadError(source, exc.cause) from None
     except OSError as exc:
@@ -134,4 +131,4 @@ def _gunzip(blob: bytes) -> bytes:
 
 _NO_SOURCE = PageSource(Path(), "", "", "html")
 
-__all__ = ["PageSource", "RawPage", "PageReadError", "discover", "read_page"]
+__all__ = ["PageReadError", "PageSource", "RawPage", "discover", "read_page"]

@@ -62,13 +62,13 @@ def resolve_url(
 def site_of(url: str | None) -> str:
     if not is_http_url(url):
         return NO_SITE
-    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    host = str(urlsplit(str(url)).hostname or "").rstrip(".").lower()
     try:
         ipaddress.ip_address(host)
         return host
     except ValueError:
         pass
-    registrable = _psl().privatesuffix(host)
+    registrable: str | None = _psl().privatesuffix(host)
     return registrable or host or NO_SITE
 
 
