@@ -12,15 +12,17 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from auditor.facts.model import PageFacts, SourceLocation
+from auditor.facts.model import PageFacts, SourceLocation, TextBlock
 
 BYLINE = re.compile(
     r"^(?:by|written by|words by|von|par|por|di|door|av|af|przez|от|автор|text:|texte:|text von)"
     r"\s*:?\s+[^\s].{0,80}$|^(?:文|记者|記者|기자)\s*[/／:：]",
     re.IGNORECASE,
 )
-AUTHOR_CLASS = re.compile(r"(?:^|[-_])(byline|author|authors|author-name|writer|reporter)(?:[-_]|$)")
-AUTHOR_META = ("author", "article:author", "dc.creator", "dcterms.creator", "parsely-author", "sailthru.author")
+AUTHOR_CLASS = re.compile(r"byline|author|writer|reporter")
+DATE_CLASS = re.compile(r"date|published|posted|dateline|timestamp|meta-time|pubtime")
+NOT_AUTHOR_CLASS = re.compile(r"comment|guide|bio|box|widget|list|more|other|related")
+AUTHOR_META = ("author", "article:author", "byl", "dc.creator", "dcterms.creator", "parsely-author", "sailthru.author")
 DATE_META = (
     "article:published_time", "og:published_time", "published_time", "date", "pubdate", "publishdate",
     "publish-date", "dc.date", "dc.date.issued", "dcterms.created", "dcterms.issued", "datepublished",
@@ -99,40 +101,48 @@ def find_attribution(facts: PageFacts) -> Attribution:
 def _from_markup(facts: PageFacts, result: Attribution) -> None:
     if facts.input_format != "html":
         return
-    main_node = facts.items[facts.main_item].node if facts.main_item else None
-    text_of: dict[int, str] = {}
+    block_of: dict[int, TextBlock] = {}
     for block in facts.blocks:
         if block.node is not None:
-            text_of.setdefault(block.node, block.text)
+            block_of.setdefault(block.node, block)
     for link in facts.links:
-        if "author" in link.rel and link.text:
+        if "author" in link.rel and link.text and _about_main(facts, link.region, link.item):
             result.authors.append(Sourced(link.text, "rel-author", link.location))
     for node in facts.nodes:
-        if main_node is not None and not (facts.is_inside(node.index, main_node) or _in_header(facts, node.index)):
-            continue  # author names in comments, teasers and footers are not the article's byline
-        if node.attrs.get("itemprop", "").lower() == "author" or any(AUTHOR_CLASS.search(c) for c in node.classes):
-            text = text_of.get(node.index) or _inline_text(facts, node.index)
+        itemprops = node.attrs.get("itemprop", "").lower().split()
+        by_class = any(AUTHOR_CLASS.search(c) and not NOT_AUTHOR_CLASS.search(c) for c in node.classes)
+        is_author = "author" in itemprops or "creator" in itemprops or by_class
+        is_date = any(DATE_CLASS.search(c) for c in node.classes)
+        if not (is_author or is_date or node.tag == "time" or "datepublished" in itemprops):
+            continue
+        block = _enclosing_block(facts, block_of, node.index)
+        # Names and dates in comments, teasers, menus and footers are not the article's.
+        if block is not None and not _about_main(facts, block.region, block.item):
+            continue
+        text = block.text if block is not None else ""
+        if is_author:
             if text and len(text.split()) <= 14:
-                source = "itemprop" if node.attrs.get("itemprop") else "class"
+                source = "itemprop" if itemprops else "class"
                 result.authors.append(Sourced(text, source, node.location))
+        elif is_date and text and len(text.split()) <= MAX_DATELINE_WORDS * 2 and DATE_TEXT.search(text):
+            result.published.append(Sourced(text, "class", node.location))
         elif node.tag == "time" and (node.attrs.get("datetime") or "").strip():
             result.published.append(Sourced(node.attrs["datetime"].strip(), "time", node.location))
-        elif node.attrs.get("itemprop", "").lower() == "datepublished":
+        elif "datepublished" in itemprops:
             value = node.attrs.get("content") or node.attrs.get("datetime")
             if value:
                 result.published.append(Sourced(value.strip(), "itemprop", node.location))
 
 
-def _in_header(facts: PageFacts, index: int) -> bool:
-    return any(facts.nodes[a].tag == "header" for a in facts.ancestors(index))
+def _about_main(facts: PageFacts, region: str, item: str | None) -> bool:
+    if region in ("footer", "nav", "aside"):
+        return False
+    return not any(i.kind in ("teaser", "box") for i in facts.item_chain(item))
 
 
-def _inline_text(facts: PageFacts, index: int) -> str:
-    # An author span inside a paragraph has no block of its own: take its link text if any.
-    for link in facts.links:
-        if link.node is not None and facts.is_inside(link.node, index) and link.text:
-            return link.text
-    for block in facts.blocks:
-        if block.node is not None and facts.is_inside(block.node, index):
-            return block.text
-    return ""
+def _enclosing_block(facts: PageFacts, block_of: dict[int, TextBlock], index: int) -> TextBlock | None:
+    """The text block holding a node (an inline author or date span has no block of its own)."""
+    for ancestor in facts.ancestors(index):
+        if ancestor in block_of:
+            return block_of[ancestor]
+    return None
