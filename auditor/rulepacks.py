@@ -111,7 +111,8 @@ def _describe(error: ValidationError, data: dict[str, Any]) -> str:
         where = ".".join(str(p) for p in loc)
         if len(loc) >= 2 and loc[0] == "rule" and isinstance(loc[1], int):
             rules = data.get("rule") or []
-            code = rules[loc[1]].get("code", f"#{loc[1] + 1}") if loc[1] < len(rules) else "?"
+            entry = rules[loc[1]] if isinstance(rules, list) and loc[1] < len(rules) else None
+            code = entry.get("code", f"#{loc[1] + 1}") if isinstance(entry, dict) else f"#{loc[1] + 1}"
             field = ".".join(str(p) for p in loc[2:]) or "(rule)"
             where = f"rule {code}, field {field}"
         parts.append(f"{where}: {err['msg']}")

@@ -102,9 +102,9 @@ def _from_markup(facts: PageFacts, result: Attribution) -> None:
     if facts.input_format != "html":
         return
     block_of: dict[int, TextBlock] = {}
-    for block in facts.blocks:
-        if block.node is not None:
-            block_of.setdefault(block.node, block)
+    for text_block in facts.blocks:
+        if text_block.node is not None:
+            block_of.setdefault(text_block.node, text_block)
     for link in facts.links:
         if "author" in link.rel and link.text and _about_main(facts, link.region, link.item):
             result.authors.append(Sourced(link.text, "rel-author", link.location))

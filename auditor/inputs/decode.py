@@ -57,6 +57,25 @@ def decode_page(data: bytes, is_html: bool = True) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     dammit = UnicodeDammit(data, is_html=is_html)
-    if dammit.unicode_markup is not None and dammit.original_encoding:
-        return dammit.unicode_markup, str(dammit.original_encoding)
-    return data.decode("cp1252", errors="replace"), "cp1252"
+    guess = str(dammit.original_encoding or "")
+    if dammit.unicode_markup is not None and guess and not _latin_family(guess):
+        return dammit.unicode_markup, guess
+    # Latin-script 8-bit code pages differ in a few letters and statistics cannot tell them apart
+    # on short text; windows-1252 is the web's default for undeclared pages (WHATWG Encoding).
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        if dammit.unicode_markup is not None and guess:
+            return dammit.unicode_markup, guess
+        return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _latin_family(name: str) -> bool:
+    codec = _known(name) or name
+    return codec in _LATIN_CODECS
+
+
+_LATIN_CODECS = frozenset(
+    {"cp1250", "cp1252", "cp1254", "cp1257", "cp1258", "cp850", "cp437", "mac-roman", "iso8859-2", "iso8859-3",
+     "iso8859-4", "iso8859-9", "iso8859-10", "iso8859-13", "iso8859-14", "iso8859-15", "iso8859-16"}
+)

@@ -13,6 +13,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 TEXT_SUFFIXES = (".txt",)
@@ -103,7 +104,7 @@ def read_page(source: PageSource) -> RawPage:
         with open(source.file, "rb") as fh:
             head = fh.read(2)
             fh.seek(0)
-            data = _gunzip(fh.read(MAX_PAGE_BYTES + 1)) if head == b"\x1f\x8b" else fh.read(MAX_PAGE_BYTES + 1)
+            data = _gunzip(fh) if head == b"\x1f\x8b" else fh.read(MAX_PAGE_BYTES + 1)
     except PageReadError as exc:
         raise PageReadError(source, exc.cause) from None
     except OSError as exc:
@@ -115,20 +116,38 @@ def read_page(source: PageSource) -> RawPage:
     return RawPage(source, data)
 
 
-def _gunzip(blob: bytes) -> bytes:
-    # Decompress in bounded steps so a gzip bomb cannot take all memory.
+def _gunzip(fh: BinaryIO) -> bytes:
+    """Decompress every gzip member (as `cat a.gz b.gz` makes), streaming in bounded steps so a
+    gzip bomb stops at the size limit instead of taking all memory."""
+    out = bytearray()
     decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        data = decomp.decompress(blob, MAX_PAGE_BYTES + 1)
-    except zlib.error as exc:
-        raise PageReadError(_NO_SOURCE, f"corrupt gzip data ({exc})") from None
-    if len(data) > MAX_PAGE_BYTES:
-        return data
+    while True:
+        chunk = fh.read(_CHUNK)
+        if not chunk:
+            break
+        pending = chunk
+        while pending:
+            try:
+                out += decomp.decompress(pending, MAX_PAGE_BYTES + 1 - len(out))
+            except zlib.error as exc:
+                raise PageReadError(_NO_SOURCE, f"corrupt gzip data ({exc})") from None
+            if len(out) > MAX_PAGE_BYTES:
+                return bytes(out)  # the caller reports the size
+            if decomp.unconsumed_tail:
+                pending = decomp.unconsumed_tail
+            elif decomp.eof:
+                pending = decomp.unused_data
+                if not pending.startswith(b"\x1f\x8b"):
+                    return bytes(out)  # trailing padding after the last member, as gzip(1) allows
+                decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            else:
+                pending = b""
     if not decomp.eof:
         raise PageReadError(_NO_SOURCE, "truncated gzip file (unexpected end of compressed data)")
-    return data
+    return bytes(out)
 
 
+_CHUNK = 256 * 1024
 _NO_SOURCE = PageSource(Path(), "", "", "html")
 
 __all__ = ["PageReadError", "PageSource", "RawPage", "discover", "read_page"]
