@@ -262,6 +262,12 @@ def _generated_at() -> str | None:
 def totals(pages: list[PageReport], errors: list[InputError]) -> Totals:
     t = Totals(pages=len(pages), errors=len(errors))
     for page in pages:
+        # A rule that did not apply leaves no result; count it from the page's rule outcomes.
+        for code, outcome in page.rule_outcomes.items():
+            if outcome == Outcome.inapplicable:
+                t.by_outcome["inapplicable"] = t.by_outcome.get("inapplicable", 0) + 1
+                rule_counts = t.by_rule.setdefault(code, {})
+                rule_counts["inapplicable"] = rule_counts.get("inapplicable", 0) + 1
         for r in page.results:
             t.by_outcome[r.outcome.value] = t.by_outcome.get(r.outcome.value, 0) + 1
             rule = t.by_rule.setdefault(r.code, {})

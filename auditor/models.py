@@ -122,6 +122,9 @@ class InputError(_Model):
 
 
 class Totals(_Model):
+    """Counts for a site or a run. by_outcome and by_rule count results, plus one `inapplicable`
+    per page and rule that did not apply; by_severity and by_category count violations only."""
+
     pages: int = 0
     errors: int = 0
     by_outcome: dict[str, int] = Field(default_factory=dict)

@@ -16,6 +16,7 @@ from lxml import etree
 from auditor.facts.locate import SourceLines
 from auditor.facts.model import (
     Control,
+    Form,
     Image,
     Item,
     Link,
@@ -266,6 +267,10 @@ def gather_html(text: str, facts: PageFacts) -> PageFacts:
             if tag == "br" and block_stack:
                 block_stack[-1].append(" ")
             _record_element(el, tag, role, facts, index, loc, region_stack[-1], item_stack[-1], hidden)
+            if classes and any(CREDIT_CLASS.search(c) for c in classes):
+                credit = _text_of(el)
+                if credit and len(credit) <= 200:
+                    facts.credit_lines.append((item_stack[-1], credit, loc))
         else:  # end
             region_pushed, item_pushed, block_pushed = pushed.pop()
             index = node_stack.pop()
@@ -416,14 +421,43 @@ def _record_element(
             facts.controls.append(Control(text, tag, kind, region, item, index, loc,
                                           checked=el.get("checked") is not None,
                                           disabled=el.get("disabled") is not None, hidden=hidden))
+    elif tag == "form":
+        facts.forms.append(Form((el.get("action") or "").strip(), (el.get("method") or "get").strip().lower(),
+                                region, index, loc))
     elif tag == "meta":
         _record_meta(el, facts, loc)
     elif tag == "link":
         _record_link_tag(el, facts, loc)
 
 
+CREDIT_CLASS = re.compile(r"credit|copyright|source|byline|attribution")
+CREDIT_TEXT = re.compile(
+    r"^(?:photo|foto|image|bild|picture|illustration|credit|source|quelle|crédit|crédito|fonte|©|\(c\))\s*[:©]?",
+    re.IGNORECASE,
+)
+
+
 def _finish(facts: PageFacts) -> None:
     facts.main_item = "main" if "main" in facts.items else None
+    # Captions and credit lines of figures, for the images inside them.
+    captions: dict[str, str] = {}
+    credits: dict[str, str] = {}
+    for item_id, text, _ in facts.credit_lines:
+        if item_id is not None:
+            credits.setdefault(item_id, text)
+    for block in facts.blocks:
+        if block.item is None or facts.items[block.item].kind != "figure":
+            continue
+        if block.tag == "figcaption":
+            captions.setdefault(block.item, block.text)
+        if CREDIT_TEXT.match(block.text):
+            credits.setdefault(block.item, block.text)
+    for image in facts.images:
+        for item in facts.item_chain(image.item):
+            if item.kind == "figure":
+                image.caption = captions.get(item.id)
+                image.credit = credits.get(item.id)
+                break
     if not facts.title:
         for block in facts.blocks:
             if block.heading_level == 1:

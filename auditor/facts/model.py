@@ -88,6 +88,8 @@ class Image:
     location: SourceLocation
     hidden: bool = False
     decorative: bool = False
+    caption: str | None = None  # the figcaption of the figure holding it
+    credit: str | None = None  # a credit or source line ("Photo: Reuters", "© AFP", class "credit")
 
 
 @dataclass(slots=True)
@@ -117,6 +119,15 @@ class Control:
     checked: bool = False
     disabled: bool = False
     hidden: bool = False
+
+
+@dataclass(slots=True)
+class Form:
+    action: str
+    method: str
+    region: str
+    node: int | None
+    location: SourceLocation
 
 
 @dataclass(slots=True)
@@ -150,6 +161,8 @@ class PageFacts:
     images: list[Image] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     controls: list[Control] = field(default_factory=list)
+    forms: list[Form] = field(default_factory=list)
+    credit_lines: list[tuple[str | None, str, SourceLocation]] = field(default_factory=list)  # (item, text, loc)
     scripts: list[Script] = field(default_factory=list)
     meta: list[Meta] = field(default_factory=list)
     jsonld: list[dict[str, Any]] = field(default_factory=list)
