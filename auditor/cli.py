@@ -74,9 +74,9 @@ def audit(
         click.echo("auditor: error: --select/--ignore leave no rule to run", err=True)
         sys.exit(2)
     engine = Engine(packs, rules, Options(base_url=base_url, site=site_name, fail_on=Severity(fail_on)))
-    sources = discover(list(inputs), include, exclude)
-    result = run(sources, engine)
     out = Path(out_dir)
+    sources = discover(list(inputs), include, exclude, skip_dir=out)
+    result = run(sources, engine)
     try:
         written = write_reports(result, out)
     except OSError as exc:

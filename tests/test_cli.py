@@ -201,3 +201,12 @@ def test_python_dash_m(in_root: Path, tmp_path: Path) -> None:
                              str(tmp_path), "-q"], capture_output=True, text=True, env=env, cwd=ROOT)
     assert result.returncode == 1, result.stderr
     assert (tmp_path / "local.json").exists() and result.stdout == ""
+
+
+def test_report_folder_inside_the_input_is_not_audited(tmp_path: Path) -> None:
+    page = "<html><body><main><article><h1>T</h1><p>By Al Bo</p></article></main></body></html>"
+    (tmp_path / "page.html").write_text(page)
+    out = tmp_path / "reports"
+    invoke("audit", str(tmp_path), "--out", str(out))
+    invoke("audit", str(tmp_path), "--out", str(out))
+    assert json.loads((out / "index.json").read_text())["totals"]["pages"] == 1

@@ -63,14 +63,19 @@ def _matches(rel: str, patterns: tuple[str, ...]) -> bool:
 
 
 def discover(
-    inputs: list[str], include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()
+    inputs: list[str],
+    include: tuple[str, ...] = (),
+    exclude: tuple[str, ...] = (),
+    skip_dir: Path | None = None,
 ) -> Iterator[PageSource]:
     """Yield page files under the given files and folders, sorted, filtered by the globs.
 
     A file named explicitly is taken whatever its suffix is not (a page format is still needed);
     in folders only page suffixes count. Globs match the path relative to the input root or the
-    file name.
+    file name. `skip_dir` (the report folder) is never read, so a second run does not audit the
+    reports of the first.
     """
+    skip = skip_dir.resolve() if skip_dir is not None else None
     for arg in inputs:
         root = Path(arg)
         if root.is_file():
@@ -83,6 +88,9 @@ def discover(
             yield PageSource(root, arg, rel, named_fmt)
             continue
         for dirpath, dirnames, filenames in os.walk(root):
+            if skip is not None and Path(dirpath).resolve() == skip:
+                dirnames.clear()
+                continue
             dirnames.sort()
             for name in sorted(filenames):
                 fmt = page_format(name)
