@@ -121,6 +121,10 @@ class CompiledLanguage:
             (re.compile(rf"(?<!\w)(?:{_alt([b.text])})(?!\w)"), b.disclosure_class, b.scope)
             for b in data.badges
         ]
+        # Every match contains an AI term, a badge or a negation phrase: one cheap search first.
+        never = r"(?!x)x"
+        badges = _alt([b.text for b in data.badges]) or never
+        self.prefilter = re.compile(rf"(?<!\w)(?:{ai}|{badges}|{_alt(data.negation.phrases) or never})")
         negs = _alt(data.negation.phrases)
         self.negations = re.compile(rf"(?<!\w)(?:{negs})(?!\w)") if negs else None
         reviewed = _alt(data.reviewed.phrases)
@@ -137,6 +141,8 @@ class CompiledLanguage:
     def find(self, norm: str) -> list[tuple[int, int, str, str, bool]]:
         """(start, end, class, scope, self_referential) on normalised text."""
         found: list[tuple[int, int, str, str, bool]] = []
+        if not self.prefilter.search(norm):
+            return found
         for pattern in (self.verb_by_ai, self.ai_verb):
             for m in pattern.finditer(norm):
                 verb = re.sub(r"[\s\-]+", " ", m.group("verb"))

@@ -109,10 +109,14 @@ def _from_markup(facts: PageFacts, result: Attribution) -> None:
         if "author" in link.rel and link.text and _about_main(facts, link.region, link.item):
             result.authors.append(Sourced(link.text, "rel-author", link.location))
     for node in facts.nodes:
-        itemprops = node.attrs.get("itemprop", "").lower().split()
+        itemprop = node.attrs.get("itemprop")
+        class_text = " ".join(node.classes)
+        if not (itemprop or node.tag == "time" or AUTHOR_CLASS.search(class_text) or DATE_CLASS.search(class_text)):
+            continue  # most nodes: nothing to do with authors or dates
+        itemprops = itemprop.lower().split() if itemprop else []
         by_class = any(AUTHOR_CLASS.search(c) and not NOT_AUTHOR_CLASS.search(c) for c in node.classes)
         is_author = "author" in itemprops or "creator" in itemprops or by_class
-        is_date = any(DATE_CLASS.search(c) for c in node.classes)
+        is_date = bool(DATE_CLASS.search(class_text))
         if not (is_author or is_date or node.tag == "time" or "datepublished" in itemprops):
             continue
         block = _enclosing_block(facts, block_of, node.index)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import partial
 from typing import Any
 
 from lxml import etree
@@ -69,7 +70,8 @@ REGION_CLASS_TOKENS = {
     "related-posts": "aside",
     "related-stories": "aside",
 }
-TEASER_CLASS = re.compile(r"(?:^|[-_])(card|teaser|promo|tile)(?:[-_]|$)")
+TEASER_CLASS = re.compile(r"(?:^|[-_\s])(card|teaser|promo|tile)(?:[-_\s]|$)")
+RECORDED_TAGS = frozenset({"img", "a", "button", "input", "form", "meta", "link"})
 HIDDEN_CLASS_TOKENS = frozenset({"sr-only", "visually-hidden", "screen-reader-text", "hidden", "d-none"})
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 CONTROL_INPUT_TYPES = frozenset({"submit", "button", "reset", "checkbox", "radio", "image"})
@@ -100,22 +102,20 @@ def parse_html(text: str, path: str) -> etree._Element | None:
     return root
 
 
-def _classes(el: etree._Element) -> tuple[str, ...]:
-    value = el.get("class")
-    return tuple(value.lower().split()) if value else ()
-
-
-def _is_hidden(el: etree._Element, classes: tuple[str, ...]) -> bool:
-    if el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true":
+def _is_hidden(attrs: dict[str, str], classes: tuple[str, ...]) -> bool:
+    if "hidden" in attrs or (attrs.get("aria-hidden") or "").lower() == "true":
         return True
-    style = el.get("style")
+    style = attrs.get("style")
     if style and HIDDEN_STYLE.search(style):
         return True
-    return any(c in HIDDEN_CLASS_TOKENS for c in classes)
+    return bool(classes) and not HIDDEN_CLASS_TOKENS.isdisjoint(classes)
+
+
+_STRING_VALUE = etree.XPath("string()")
 
 
 def _text_of(el: etree._Element) -> str:
-    return squash("".join(str(t) for t in el.itertext()))
+    return squash(str(_STRING_VALUE(el)))
 
 
 def _elements(el: etree._Element, path: str) -> list[etree._Element]:
@@ -203,7 +203,8 @@ def gather_html(text: str, facts: PageFacts) -> PageFacts:
             line_tag_seen[key] = ordinal + 1
             counts = sibling_counts[-1]
             counts[tag] = nth = counts.get(tag, 0) + 1
-            el_id = (el.get("id") or "").strip()
+            attrs: dict[str, str] = dict(el.attrib)  # type: ignore[arg-type]
+            el_id = (attrs.get("id") or "").strip()
             # Selectors start from the nearest ancestor with an id: short, and still one element.
             if el_id and _CSS_IDENT.fullmatch(el_id):
                 selector = f"{tag}#{el_id}"
@@ -212,16 +213,16 @@ def gather_html(text: str, facts: PageFacts) -> PageFacts:
                 selector = f"{sel_stack[-1]} > {segment}" if sel_stack else segment
             sel_stack.append(selector)
             sibling_counts.append({})
-            classes = _classes(el)
-            role = (el.get("role") or "").strip().lower()
+            class_attr = attrs.get("class")
+            class_text = class_attr.lower() if class_attr else ""
+            classes = tuple(class_text.split()) if class_text else ()
+            role = (attrs.get("role") or "").strip().lower()
             index = len(facts.nodes)
             parent = node_stack[-1] if node_stack else None
-            found_line, column, snippet = src.locate(line, tag, ordinal, SNIPPET_CHARS)
-            loc = SourceLocation(selector=selector, line=found_line, column=column, snippet=snippet)
-            attrs: dict[str, str] = dict(el.attrib)  # type: ignore[arg-type]
+            loc = SourceLocation(selector, line, resolve=partial(src.locate, line, tag, ordinal, SNIPPET_CHARS))
             facts.nodes.append(Node(index, tag, parent, el_id, classes, role, attrs, loc))
             node_stack.append(index)
-            hidden = hidden_stack[-1] or _is_hidden(el, classes)
+            hidden = hidden_stack[-1] or _is_hidden(attrs, classes)
             hidden_stack.append(hidden)
 
             if tag in SKIP_TAGS:
@@ -232,9 +233,9 @@ def gather_html(text: str, facts: PageFacts) -> PageFacts:
                 continue
 
             region = REGION_TAGS.get(tag) or REGION_ROLES.get(role)
-            if region is None:
+            if region is None and classes:
                 region = next((REGION_CLASS_TOKENS[c] for c in classes if c in REGION_CLASS_TOKENS), None)
-            if region is None and (el.get("aria-modal") or "").lower() == "true":
+            if region is None and (attrs.get("aria-modal") or "").lower() == "true":
                 region = "dialog"
             region_pushed = region is not None
             if region_pushed:
@@ -251,7 +252,7 @@ def gather_html(text: str, facts: PageFacts) -> PageFacts:
                 item_kind = "media"
             elif tag == "blockquote" or (tag == "aside" and item_stack[-1] == "main"):
                 item_kind = "box"
-            elif any(TEASER_CLASS.search(c) for c in classes):
+            elif class_text and TEASER_CLASS.search(class_text):
                 item_kind = "teaser"
             item_pushed = item_kind is not None
             if item_pushed and item_kind is not None:
@@ -266,8 +267,9 @@ def gather_html(text: str, facts: PageFacts) -> PageFacts:
                 block_stack[-1].append(el.text)
             if tag == "br" and block_stack:
                 block_stack[-1].append(" ")
-            _record_element(el, tag, role, facts, index, loc, region_stack[-1], item_stack[-1], hidden)
-            if classes and any(CREDIT_CLASS.search(c) for c in classes):
+            if tag in RECORDED_TAGS or role in CONTROL_ROLES:
+                _record_element(el, tag, role, facts, index, loc, region_stack[-1], item_stack[-1], hidden)
+            if class_text and CREDIT_CLASS.search(class_text):
                 credit = _text_of(el)
                 if credit and len(credit) <= 200:
                     facts.credit_lines.append((item_stack[-1], credit, loc))
@@ -282,8 +284,7 @@ def gather_html(text: str, facts: PageFacts) -> PageFacts:
                 text = squash("".join(parts))
                 if text and meta is not None:
                     btag, bnode, bloc, level = meta
-                    bloc = SourceLocation(selector=bloc.selector, line=bloc.line, column=bloc.column,
-                                                    snippet=text[:SNIPPET_CHARS])
+                    bloc = bloc.with_snippet(text[:SNIPPET_CHARS])
                     block = TextBlock(len(facts.blocks), text, btag, region_stack[-1], item_stack[-1],
                                       bnode, bloc, hidden, level)
                     facts.blocks.append(block)

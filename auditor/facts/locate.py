@@ -1,71 +1,48 @@
 """Source locations: line and column of an element, found without a second parse.
 
-lxml gives the line of each element but no column. One regex pass over the source indexes every
-start tag by (line, tag name); the walk counts, per line, how many start tags of each name came
-before, and takes that many into the index. Multi-line start tags report the line they end on, so
-when a line holds no such tag the nearest one above is taken.
+lxml gives the line of each element but no column. The walk counts, per line, how many start tags
+of each name came before; the column is where that many `<tag` occurrences into the line the next
+one starts. Multi-line start tags report the line they end on, so when a line holds no such tag the
+nearest one above is taken. Only locations that end up in a report are ever looked up.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from functools import lru_cache
 
-_START_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9:-]*)")
+
+@lru_cache(maxsize=256)
+def _tag_pattern(tag: str) -> re.Pattern[str]:
+    return re.compile(r"<" + re.escape(tag) + r"(?=[\s/>])", re.IGNORECASE)
 
 
 class SourceLines:
     def __init__(self, text: str) -> None:
         self._text = text
-        self._index: dict[tuple[int, str], list[int]] | None = None
-        self._starts: list[int] = []
+        self._lines: list[str] | None = None
 
-    def _build(self) -> dict[tuple[int, str], list[int]]:
-        text = self._text
-        starts = [0]
-        pos = text.find("\n")
-        while pos != -1:
-            starts.append(pos + 1)
-            pos = text.find("\n", pos + 1)
-        self._starts = starts
-        index: dict[tuple[int, str], list[int]] = {}
-        line = 1
-        next_start = starts[1] if len(starts) > 1 else len(text) + 1
-        for match in _START_TAG.finditer(text):
-            offset = match.start()
-            if offset >= next_start:
-                line = bisect_right(starts, offset)
-                next_start = starts[line] if line < len(starts) else len(text) + 1
-            index.setdefault((line, match.group(1).lower()), []).append(offset)
-        self._index = index
-        return index
+    def line_text(self, number: int) -> str:
+        if self._lines is None:
+            self._lines = self._text.split("\n")
+        return self._lines[number - 1] if 0 < number <= len(self._lines) else ""
 
     def locate(self, line: int, tag: str, ordinal: int, limit: int) -> tuple[int, int, str]:
         """(line, 1-based column, start-tag snippet) of the element; column 0 when not found."""
-        index = self._index if self._index is not None else self._build()
-        offsets = index.get((line, tag))
-        found_line = line
-        if offsets and ordinal < len(offsets):
-            offset = offsets[ordinal]
-        else:
-            offset = -1
+        pattern = _tag_pattern(tag)
+        found_line, offset = line, -1
+        for n, match in enumerate(pattern.finditer(self.line_text(line))):
+            if n == ordinal:
+                offset = match.start()
+                break
+        if offset < 0:
             for above in range(line - 1, max(0, line - 6), -1):
-                above_offsets = index.get((above, tag))
-                if above_offsets:
-                    offset, found_line = above_offsets[-1], above
+                matches = list(pattern.finditer(self.line_text(above)))
+                if matches:
+                    found_line, offset = above, matches[-1].start()
                     break
             if offset < 0:
                 return line, 0, ""
-        column = offset - self._starts[found_line - 1] + 1
-        chunk = self._text[offset : offset + limit]
+        chunk = self.line_text(found_line)[offset : offset + limit]
         end = chunk.find(">")
-        return found_line, column, chunk[: end + 1] if end != -1 else chunk
-
-    def line_text(self, number: int) -> str:
-        if self._index is None:
-            self._build()
-        starts = self._starts
-        if number < 1 or number > len(starts):
-            return ""
-        end = starts[number] - 1 if number < len(starts) else len(self._text)
-        return self._text[starts[number - 1] : end]
+        return found_line, offset + 1, chunk[: end + 1] if end != -1 else chunk

@@ -7,27 +7,68 @@ any result built on it can point at its evidence.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.models import Location
 
 
-@dataclass(frozen=True, slots=True)
 class SourceLocation:
     """Where a fact sits: CSS selector (HTML only), 1-based line and column, a short snippet.
 
-    A plain dataclass, not the pydantic Location: thousands are made per page and only the few
-    that end up as evidence in a report are converted (`model()`).
+    A plain object, not the pydantic Location: thousands are made per page and only the few that
+    end up as evidence are converted (`model()`). Line, column and snippet may be found lazily
+    (`resolve` is called on first use), since finding a column costs a look into the source.
     """
 
-    selector: str | None
-    line: int
-    column: int
-    snippet: str = ""
+    __slots__ = ("_column", "_line", "_resolve", "_snippet", "selector")
+
+    def __init__(
+        self,
+        selector: str | None,
+        line: int,
+        column: int = 0,
+        snippet: str = "",
+        resolve: Callable[[], tuple[int, int, str]] | None = None,
+    ) -> None:
+        self.selector = selector
+        self._line = line
+        self._column = column
+        self._snippet = snippet
+        self._resolve = resolve
+
+    def _settle(self) -> None:
+        if self._resolve is not None:
+            resolve, self._resolve = self._resolve, None
+            line, column, snippet = resolve()
+            self._line, self._column = line, column
+            self._snippet = self._snippet or snippet
+
+    @property
+    def line(self) -> int:
+        self._settle()
+        return self._line
+
+    @property
+    def column(self) -> int:
+        self._settle()
+        return self._column
+
+    @property
+    def snippet(self) -> str:
+        self._settle()
+        return self._snippet
+
+    def with_snippet(self, snippet: str) -> SourceLocation:
+        """The same place, shown with other text (a block's text instead of its start tag)."""
+        return SourceLocation(self.selector, self._line, self._column, snippet, self._resolve)
 
     def model(self) -> Location:
         return Location(selector=self.selector, line=self.line, column=self.column, snippet=self.snippet)
+
+    def __repr__(self) -> str:
+        return f"SourceLocation({self.selector!r}, {self.line}:{self.column})"
 
 
 # Regions a text block can sit in. "dialog" covers role=dialog / aria-modal overlays.
