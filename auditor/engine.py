@@ -151,7 +151,8 @@ class Engine:
             url=page.url,
             main=main_ref,
             main_location=main_loc,
-            main_disclosed=any(d.item is not None and d.item.id == "main" for d in ctx.disclosures if d.visible),
+            main_disclosed=any(d.item is not None and d.item.id == "main" for d in ctx.disclosures
+                               if d.visible and d.is_label),
             ai_labels=len(visible_ai),
         )
         state = self.sites[facts.site]

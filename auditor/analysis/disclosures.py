@@ -12,13 +12,14 @@ item and says why, and the rules that read it end `incomplete`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from auditor.facts.model import Image, Item, PageFacts, SourceLocation, TextBlock
 from auditor.lexicon import LabelMatch, Lexicon
 from auditor.models import Disclosure, ItemRef
 
-AI_MADE = frozenset({"generated", "assisted", "reviewed"})
+AI_MADE = frozenset({"generated", "assisted", "reviewed", "tool-credit"})
+TOPIC = "topic"  # AI named as the subject of the text: recorded, but no disclosure at all
 CAPTION_TAGS = frozenset({"figcaption", "caption"})
 BADGE_TAGS = frozenset({"small", "label", "span", "button", "dt", "dd", "li"})
 MAX_OTHER_WORDS = 5  # words besides the label in a block that still reads as a label
@@ -39,6 +40,11 @@ class FoundDisclosure:
     @property
     def ai_made(self) -> bool:
         return self.match.disclosure_class in AI_MADE
+
+    @property
+    def is_label(self) -> bool:
+        """A disclosure either way (AI-made, or a claim that no AI was used); topic mentions are not."""
+        return self.match.disclosure_class != TOPIC
 
     def to_model(self) -> Disclosure:
         return Disclosure(
@@ -170,7 +176,7 @@ def find_disclosures(facts: PageFacts, lexicon: Lexicon) -> list[FoundDisclosure
         matches = lexicon.find(block.text)
         for match in matches:
             if not _reads_as_label(block, matches, match):
-                continue
+                match = replace(match, disclosure_class=TOPIC)
             if facts.input_format == "text":
                 placement, ref, note = scoper.text(block, match)
             else:

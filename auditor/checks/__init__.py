@@ -3,6 +3,7 @@
 from auditor.checks import (  # noqa: F401  (imported to register the checks)
     ai_image_alt,
     ai_image_label_adjacent,
+    ai_label_first_exposure,
     ai_label_found,
     byline,
     cookie_no_accept,

@@ -20,12 +20,15 @@ CLASS_WORDS = {
     "assisted": "AI-assisted or AI-edited",
     "reviewed": "AI output reviewed by people",
     "negation": "a claim that no AI was used",
+    "tool-credit": "made with an AI tool (credit line)",
 }
 
 
 @check("ai_label_scope")
 def ai_label_scope(page: PageContext, params: NoParams) -> Iterator[Finding]:
     for d in page.disclosures:
+        if not d.is_label:
+            continue
         what = CLASS_WORDS.get(d.match.disclosure_class, d.match.disclosure_class)
         quoted = f"'{d.match.text}'"
         if not d.visible:

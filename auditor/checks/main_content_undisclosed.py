@@ -31,7 +31,7 @@ def main_content_undisclosed(page: PageContext, params: NoParams) -> Iterator[Fi
     main = main_ref(page)
     if main is None:
         return
-    own = [d for d in page.disclosures if d.visible and d.item is not None and d.item.id == main.id]
+    own = [d for d in page.disclosures if d.is_label and d.visible and d.item is not None and d.item.id == main.id]
     if own:
         d = own[0]
         yield Finding(Outcome.passed, f"The main article carries its own disclosure: '{d.match.text}' ({d.placement}).",
