@@ -131,6 +131,7 @@ class Engine:
                 findings = list(check.run(ctx, params))
                 self._record(page, rule, findings)
             page.disclosures = [d.to_model() for d in ctx.disclosures]
+            page.signals = [s.to_model() for s in ctx.signals]
             notice = ctx.notice
             page.consent = notice.model()
         except Exception as exc:  # a bug in a check must not stop a run of thousands

@@ -90,6 +90,20 @@ class Disclosure(_Model):
     location: Location
 
 
+class MachineSignalRecord(_Model):
+    """A machine-readable AI signal in the page (schema.org/IPTC digitalSourceType, AIGC meta,
+    ai-disclosure meta or attribute, C2PA link): what it says and whether it is well formed."""
+
+    kind: str
+    source: str
+    value: str
+    says_ai: bool | None
+    strength: str
+    problem: str | None = None
+    item: ItemRef
+    location: Location | None = None
+
+
 class CookieNotice(_Model):
     found: bool
     cmp: str | None = None
@@ -112,6 +126,7 @@ class PageReport(_Model):
     rule_outcomes: dict[str, Outcome] = Field(default_factory=dict)
     results: list[Result] = Field(default_factory=list)
     disclosures: list[Disclosure] = Field(default_factory=list)
+    signals: list[MachineSignalRecord] = Field(default_factory=list)
     consent: CookieNotice | None = None
 
 

@@ -192,7 +192,7 @@ def test_readme_rule_list_is_generated(in_root: Path) -> None:
     readme = (ROOT / "README.md").read_text()
     start, end = "<!-- rules:start -->\n", "<!-- rules:end -->"
     section = readme[readme.index(start) + len(start): readme.index(end)]
-    assert section.strip() == markdown.strip(), "run: auditor rules --format markdown, and paste into README.md"
+    assert section.strip() == markdown.strip(), "run: python scripts/update_readme.py"
 
 
 def test_python_dash_m(in_root: Path, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from auditor.analysis.attribution import Attribution, find_attribution
 from auditor.analysis.consent import ConsentVocabulary, Notice, find_notice
 from auditor.analysis.disclosures import FoundDisclosure, LabelledImage, find_disclosures, labelled_images
+from auditor.analysis.signals import MachineSignal, find_signals
 from auditor.facts.model import PageFacts
 from auditor.lexicon import Lexicon
 
@@ -20,6 +21,7 @@ class PageContext:
     _images: list[LabelledImage] | None = field(default=None, repr=False)
     _notice: Notice | None = field(default=None, repr=False)
     _attribution: Attribution | None = field(default=None, repr=False)
+    _signals: list[MachineSignal] | None = field(default=None, repr=False)
 
     @property
     def disclosures(self) -> list[FoundDisclosure]:
@@ -44,3 +46,9 @@ class PageContext:
         if self._attribution is None:
             self._attribution = find_attribution(self.facts)
         return self._attribution
+
+    @property
+    def signals(self) -> list[MachineSignal]:
+        if self._signals is None:
+            self._signals = find_signals(self.facts)
+        return self._signals

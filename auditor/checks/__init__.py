@@ -11,8 +11,11 @@ from auditor.checks import (  # noqa: F401  (imported to register the checks)
     cookie_policy_link,
     cookie_purposes,
     cookie_reject_first_layer,
+    machine_mark_visible,
+    machine_signal_valid,
     main_content_undisclosed,
     publication_date,
+    visible_label_machine_mark,
 )
 from auditor.checks.registry import CHECKS, SITE_CHECKS, Finding
 
