@@ -52,6 +52,7 @@ TEXT_EXPECTED = [
     ("AIL003", "incomplete", "teaser-1-image", 20, 1),
     ("AIL004", "pass", "figure-1", 16, 1),
     ("AIL004", "incomplete", "teaser-1-image", 20, 1),
+    ("AIL008", "incomplete", "page", 16, 1),  # text input shows no markup: machine marks unknown
     ("ATT001", "violation", "main", 1, 1),
     ("ATT002", "violation", "main", 1, 1),
     ("CON001", "pass", "cookie-notice", 48, 1),
@@ -70,6 +71,7 @@ HTML_EXPECTED = [
     ("AIL002", "incomplete", "main", 15, 3),
     ("AIL003", "pass", "image-1", 29, 13),
     ("AIL004", "pass", "image-1", 29, 13),
+    ("AIL008", "violation", "page", 30, 13),  # labels for readers, no machine-readable mark in the markup
     ("ATT001", "violation", "main", 15, 3),
     ("ATT002", "violation", "main", 15, 3),
     ("CON001", "pass", "cookie-notice", 74, 3),
@@ -89,6 +91,7 @@ def test_rule_outcomes_text() -> None:
     outcomes = {code: o.value for code, o in audit(EXAMPLES / "reference-page.txt").rule_outcomes.items()}
     assert outcomes == {
         "AIL001": "incomplete", "AIL002": "incomplete", "AIL003": "incomplete", "AIL004": "incomplete",
+        "AIL005": "inapplicable", "AIL006": "inapplicable", "AIL007": "inapplicable", "AIL008": "incomplete",
         "ATT001": "violation", "ATT002": "violation", "CON001": "pass", "CON002": "inapplicable",
         "CON003": "violation", "CON004": "incomplete", "CON005": "pass",
     }

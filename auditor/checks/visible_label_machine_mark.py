@@ -22,8 +22,13 @@ def visible_label_machine_mark(page: PageContext, params: NoParams) -> Iterator[
     labels = [d for d in page.disclosures if d.visible and d.ai_made]
     if not labels:
         return
-    marks = [s for s in page.signals if s.says_ai or s.kind == "c2pa"]
     page_ref = ItemRef(id="page", kind="page", label=page.facts.title or "")
+    if page.facts.input_format == "text":
+        yield Finding(Outcome.incomplete,
+                      "The page labels items as AI-made; text input carries no markup, so machine-readable marks "
+                      "cannot be checked. Audit the HTML page.", page_ref, labels[0].location)
+        return
+    marks = [s for s in page.signals if s.says_ai or s.kind == "c2pa"]
     wordings = ", ".join(sorted({repr(d.match.text) for d in labels}))
     if marks:
         kinds = ", ".join(sorted({f"{m.kind} ({m.source})" for m in marks}))
