@@ -18,16 +18,15 @@ from datetime import datetime, timezone
 from auditor import __version__
 from auditor.analysis.consent import ConsentVocabulary, load_vocabulary
 from auditor.analysis.context import PageContext
+from auditor.analysis.summary import PageSummary, site_ai_summary, summarise
 from auditor.checks import CHECKS, SITE_CHECKS, Finding
 from auditor.facts.gather import gather_page
-from auditor.facts.model import SourceLocation
 from auditor.inputs.files import PageReadError, PageSource, read_page
 from auditor.inputs.urls import NO_SITE, mirror_url, site_of
 from auditor.lexicon import Lexicon, load_lexicon
 from auditor.models import (
     IndexReport,
     InputError,
-    ItemRef,
     Outcome,
     PageReport,
     Result,
@@ -46,18 +45,6 @@ class Options:
     base_url: str | None = None
     site: str | None = None
     fail_on: Severity = Severity.error
-
-
-@dataclass(slots=True)
-class PageSummary:
-    """The little a page leaves for site rules."""
-
-    path: str
-    url: str | None
-    main: ItemRef | None
-    main_location: SourceLocation | None
-    main_disclosed: bool
-    ai_labels: int
 
 
 @dataclass(slots=True)
@@ -126,6 +113,8 @@ class Engine:
         ctx = PageContext(facts, self.lexicon, self.vocabulary)
         try:
             for rule in self.rules:
+                if rule.check is None:
+                    continue  # a site-only rule: its outcome comes from the site phase
                 check = CHECKS[rule.check]
                 params = check.params_model.model_validate(rule.params)
                 findings = list(check.run(ctx, params))
@@ -139,23 +128,7 @@ class Engine:
             self._error(source, f"internal error while checking ({type(exc).__name__}: {exc} at "
                         f"{os.path.basename(where.filename)}:{where.lineno})", facts.site)
             return
-        main_ref = None
-        main_loc = None
-        if facts.main_item:
-            from auditor.analysis.disclosures import item_ref
-
-            main_ref = item_ref(facts, facts.items[facts.main_item])
-            main_loc = facts.items[facts.main_item].location
-        visible_ai = [d for d in ctx.disclosures if d.ai_made and d.visible]
-        summary = PageSummary(
-            path=page.path,
-            url=page.url,
-            main=main_ref,
-            main_location=main_loc,
-            main_disclosed=any(d.item is not None and d.item.id == "main" for d in ctx.disclosures
-                               if d.visible and d.is_label),
-            ai_labels=len(visible_ai),
-        )
+        summary = summarise(page.path, ctx)
         state = self.sites[facts.site]
         state.pages.append(page)
         state.summaries.append(summary)
@@ -189,6 +162,8 @@ class Engine:
         for rule in self.rules:
             if not rule.site_check:
                 continue
+            for report in state.pages:
+                report.rule_outcomes.setdefault(rule.code, Outcome.inapplicable)
             for path, finding in SITE_CHECKS[rule.site_check].run(state.summaries):
                 page = by_path.get(path)
                 if page is None:
@@ -217,7 +192,7 @@ class Engine:
             sites[name] = SiteReport(
                 tool=tool, rule_packs=packs, generated_at=generated_at, site=name,
                 fail_on=self.options.fail_on, totals=totals(pages, errors), rules=rule_infos,
-                pages=pages, errors=errors,
+                pages=pages, errors=errors, ai_labels=site_ai_summary(state.summaries),
             )
         all_pages = [p for s in sites.values() for p in s.pages]
         all_errors = [e for s in sites.values() for e in s.errors] + self.orphan_errors

@@ -176,6 +176,25 @@ class ToolInfo(_Model):
     report_format: str = REPORT_FORMAT_VERSION
 
 
+class KindCount(_Model):
+    items: int
+    ai_labelled: int
+
+
+class AILabelSummary(_Model):
+    """How a site uses AI labels: share of items labelled, the wordings used and how consistently."""
+
+    items: int = 0
+    ai_labelled_items: int = 0
+    share: float = 0.0
+    pages_with_ai_labels: int = 0
+    by_kind: dict[str, KindCount] = Field(default_factory=dict)
+    wordings: dict[str, int] = Field(default_factory=dict)
+    classes: dict[str, int] = Field(default_factory=dict)
+    dominant_wording: str | None = None
+    dominant_share: float | None = None
+
+
 class SiteReport(_Model):
     tool: ToolInfo
     rule_packs: list[RulePackInfo]
@@ -183,6 +202,7 @@ class SiteReport(_Model):
     site: str
     fail_on: Severity
     totals: Totals
+    ai_labels: AILabelSummary = Field(default_factory=AILabelSummary)
     rules: list[RuleInfo]
     pages: list[PageReport]
     errors: list[InputError] = Field(default_factory=list)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import tomllib
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from auditor.models import Category, Reference, RuleInfo, RulePackInfo, Severity
 
@@ -39,9 +39,15 @@ class RuleSpec(_Strict):
     rationale: str
     remediation: str
     references: list[Reference] = Field(min_length=1)
-    check: str
+    check: str | None = None
     params: dict[str, Any] = Field(default_factory=dict)
     site_check: str | None = None
+
+    @model_validator(mode="after")
+    def _runs_something(self) -> RuleSpec:
+        if self.check is None and self.site_check is None:
+            raise ValueError("a rule needs a check, a site_check or both")
+        return self
 
     @field_validator("code")
     @classmethod
@@ -133,11 +139,14 @@ def load_pack(path: Path) -> RulePack:
     except ValidationError as exc:
         raise RulePackError(f"{path}: {_describe(exc, data)}") from None
     for rule in parsed.rule:
-        check = CHECKS.get(rule.check)
-        if check is None:
+        check = CHECKS.get(rule.check) if rule.check else None
+        if rule.check and check is None:
             raise RulePackError(f"{path}: rule {rule.code}, field check: unknown check {rule.check!r}")
+        if check is None and rule.params:
+            raise RulePackError(f"{path}: rule {rule.code}, field params: a site-only rule takes no params")
         try:
-            check.params_model.model_validate(rule.params)
+            if check is not None:
+                check.params_model.model_validate(rule.params)
         except ValidationError as exc:
             fields = "; ".join(
                 f"params.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()

@@ -35,28 +35,41 @@ def test_every_rule_has_cases() -> None:
     assert codes <= have, f"rules without a case file: {sorted(codes - have)}"
 
 
-@pytest.mark.parametrize(("code", "case"), _cases())
-def test_rule_case(code: str, case: dict[str, Any], tmp_path: Path) -> None:
-    suffix = ".txt" if case.get("format") == "text" else ".html"
-    page = tmp_path / f"page{suffix}"
-    page.write_text(case["page"], encoding="utf-8")
-    packs = load_packs()
-    engine = Engine(packs, select_rules(packs, (code,)), Options(site="test.example"))
-    result = run(discover([str(page)]), engine)
-    assert not result.index.errors
-    report = result.sites["test.example"]
-    assert not report.errors, report.errors
-    (page_report,) = report.pages
-    results = [r for r in page_report.results if r.code == code]
-    expected = case.get("expect", [])
+def _check(code: str, results: list[Any], expected: list[dict[str, Any]]) -> None:
     got = [(r.outcome.value, r.item.kind if r.item else None, r.location.line if r.location else None)
            for r in results]
     want = [(e["outcome"], e.get("item"), e.get("line")) for e in expected]
-    # Lines are optional in the data: compare only where given.
-    got_cmp = [(o, i, ln if w[2] is not None else None) for (o, i, ln), w in zip(got, want, strict=False)]
     assert len(got) == len(want), f"results: {[(r.outcome.value, r.message) for r in results]}"
+    # Lines are optional in the data: compare only where given.
+    got_cmp = [(o, i, ln if w[2] is not None else None) for (o, i, ln), w in zip(got, want, strict=True)]
     assert got_cmp == want, f"results: {[(r.outcome.value, r.message) for r in results]}"
-    for r, e in zip(results, expected, strict=False):
+    for r, e in zip(results, expected, strict=True):
         for words in e.get("message_contains", []):
             assert words in r.message, r.message
-    assert page_report.rule_outcomes[code].value == case["outcome"]
+
+
+@pytest.mark.parametrize(("code", "case"), _cases())
+def test_rule_case(code: str, case: dict[str, Any], tmp_path: Path) -> None:
+    """A case is one page (`page`), or a small site in a wget-mirror layout (`pages`: path -> text)
+    with expectations per page (`expect_pages`, `outcomes`)."""
+    pages = case.get("pages") or {("page.txt" if case.get("format") == "text" else "page.html"): case["page"]}
+    for rel, text in pages.items():
+        target = tmp_path / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    packs = load_packs()
+    engine = Engine(packs, select_rules(packs, (code,)), Options(site="test.example"))
+    result = run(discover([str(tmp_path)]), engine)
+    assert not result.index.errors
+    report = result.sites["test.example"]
+    assert not report.errors, report.errors
+    by_rel = {Path(p.path).relative_to(tmp_path).as_posix(): p for p in report.pages}
+    if "pages" not in case:
+        (page_report,) = report.pages
+        _check(code, [r for r in page_report.results if r.code == code], case.get("expect", []))
+        assert page_report.rule_outcomes[code].value == case["outcome"]
+        return
+    for rel, expected in case.get("expect_pages", {}).items():
+        _check(code, [r for r in by_rel[rel].results if r.code == code], expected)
+    for rel, outcome in case["outcomes"].items():
+        assert by_rel[rel].rule_outcomes[code].value == outcome, rel

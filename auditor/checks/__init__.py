@@ -15,6 +15,7 @@ from auditor.checks import (  # noqa: F401  (imported to register the checks)
     machine_signal_valid,
     main_content_undisclosed,
     publication_date,
+    teaser_article_consistency,
     visible_label_machine_mark,
 )
 from auditor.checks.registry import CHECKS, SITE_CHECKS, Finding

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from auditor.analysis.context import PageContext
+from auditor.analysis.summary import PageSummary
 from auditor.checks.registry import Finding, NoParams, check, site_check
 from auditor.models import ItemRef, Outcome
 
@@ -51,7 +52,7 @@ def main_content_undisclosed(page: PageContext, params: NoParams) -> Iterator[Fi
 
 
 @site_check("main_content_undisclosed_site")
-def main_content_undisclosed_site(pages: list) -> Iterator[tuple[str, Finding]]:  # type: ignore[type-arg]
+def main_content_undisclosed_site(pages: list[PageSummary]) -> Iterator[tuple[str, Finding]]:
     """Pages whose own check was inapplicable, on a site whose other pages label AI-made items."""
     labelled = [p for p in pages if p.ai_labels > 0]
     if not labelled:

@@ -130,6 +130,8 @@ def _find_main(root: etree._Element) -> etree._Element | None:
         "//article[not(ancestor::article) and not(ancestor::aside) and not(ancestor::nav)"
         " and not(ancestor::footer) and not(ancestor::header)]",
     )
+    # A lone card in a listing is a teaser, not the page's article.
+    tops = [a for a in tops if _elements(a, ".//h1") or not TEASER_CLASS.search((a.get("class") or "").lower())]
     if len(tops) == 1:
         return tops[0]
     with_h1 = [a for a in tops if _elements(a, ".//h1")]

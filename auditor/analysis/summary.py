@@ -1,0 +1,113 @@
+"""What a page leaves behind for the site phase, and the site's AI-label summary built from it.
+
+The page phase keeps no DOM; site rules (teaser against article, site-wide label use) read only
+these small records, which is also what lets shards from several runs be merged later.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from auditor.analysis.context import PageContext
+from auditor.analysis.disclosures import item_ref
+from auditor.facts.model import SourceLocation
+from auditor.models import AILabelSummary, ItemRef, KindCount
+
+LABELLED_KINDS = ("main", "teaser", "figure", "media", "box")
+
+
+def normalise_url(url: str) -> str:
+    """A URL in the form used to match teaser links with page URLs (no fragment, no trailing slash)."""
+    parts = urlsplit(url.strip())
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+
+
+@dataclass(slots=True)
+class TeaserLink:
+    url: str  # normalised absolute URL of the article the teaser links to
+    label: str | None  # the AI-made label on the teaser, if any
+    item: ItemRef
+    location: SourceLocation
+
+
+@dataclass(slots=True)
+class PageSummary:
+    path: str
+    url: str | None
+    main: ItemRef | None
+    main_location: SourceLocation | None
+    main_disclosed: bool  # a visible disclosure either way on the main article
+    main_ai_label: str | None  # the visible AI-made label on the main article, if any
+    ai_labels: int  # visible AI-made labels anywhere on the page
+    teasers: list[TeaserLink] = field(default_factory=list)
+    items_by_kind: dict[str, int] = field(default_factory=dict)
+    labelled_by_kind: dict[str, int] = field(default_factory=dict)
+    wordings: dict[str, int] = field(default_factory=dict)
+    classes: dict[str, int] = field(default_factory=dict)
+
+
+def summarise(path: str, ctx: PageContext) -> PageSummary:
+    facts = ctx.facts
+    main = item_ref(facts, facts.items[facts.main_item]) if facts.main_item else None
+    visible = [d for d in ctx.disclosures if d.visible and d.is_label]
+    ai = [d for d in visible if d.ai_made]
+    main_ai = next((d.match.text for d in ai if d.item is not None and main and d.item.id == main.id), None)
+    labelled_items: dict[str, str] = {}
+    for d in ai:
+        if d.item is not None and d.item.kind in LABELLED_KINDS:
+            labelled_items.setdefault(d.item.id, d.match.text)
+    teasers: list[TeaserLink] = []
+    if facts.url:
+        for item in facts.items.values():
+            if item.kind == "teaser" and item.href and not item.href.startswith(("#", "javascript:", "mailto:")):
+                target = normalise_url(urljoin(facts.url, item.href))
+                teasers.append(TeaserLink(target, labelled_items.get(item.id), item_ref(facts, item), item.location))
+    items_by_kind = Counter(item.kind for item in facts.items.values() if item.kind in LABELLED_KINDS)
+    labelled_by_kind = Counter(facts.items[i].kind for i in labelled_items if i in facts.items)
+    return PageSummary(
+        path=path,
+        url=normalise_url(facts.url) if facts.url else None,
+        main=main,
+        main_location=facts.items[facts.main_item].location if facts.main_item else None,
+        main_disclosed=any(d.item is not None and main is not None and d.item.id == main.id for d in visible),
+        main_ai_label=main_ai,
+        ai_labels=len(ai),
+        teasers=teasers,
+        items_by_kind=dict(items_by_kind),
+        labelled_by_kind=dict(labelled_by_kind),
+        wordings=dict(Counter(" ".join(d.match.text.split()) for d in ai)),
+        classes=dict(Counter(d.match.disclosure_class for d in ai)),
+    )
+
+
+def site_ai_summary(pages: list[PageSummary]) -> AILabelSummary:
+    items: Counter[str] = Counter()
+    labelled: Counter[str] = Counter()
+    wordings: Counter[str] = Counter()
+    classes: Counter[str] = Counter()
+    for page in pages:
+        items.update(page.items_by_kind)
+        labelled.update(page.labelled_by_kind)
+        wordings.update(page.wordings)
+        classes.update(page.classes)
+    total, total_labelled = sum(items.values()), sum(labelled.values())
+    labels = sum(wordings.values())
+    # Consistency: the share of labels that use the site's most common wording (case aside).
+    folded: Counter[str] = Counter()
+    for text, count in wordings.items():
+        folded[text.casefold()] += count
+    dominant, dominant_count = (min(folded.items(), key=lambda kv: (-kv[1], kv[0])) if folded else ("", 0))
+    return AILabelSummary(
+        items=total,
+        ai_labelled_items=total_labelled,
+        share=round(total_labelled / total, 4) if total else 0.0,
+        pages_with_ai_labels=sum(1 for p in pages if p.ai_labels),
+        by_kind={k: KindCount(items=items[k], ai_labelled=labelled.get(k, 0)) for k in sorted(items)},
+        wordings=dict(sorted(wordings.items())),
+        classes=dict(sorted(classes.items())),
+        dominant_wording=dominant or None,
+        dominant_share=round(dominant_count / labels, 4) if labels else None,
+    )
