@@ -25,6 +25,7 @@ from auditor.inputs.files import PageReadError, PageSource, read_page
 from auditor.inputs.urls import NO_SITE, mirror_url, site_of
 from auditor.lexicon import Lexicon, load_lexicon
 from auditor.models import (
+    ChatWidgetRecord,
     IndexReport,
     InputError,
     Outcome,
@@ -121,6 +122,10 @@ class Engine:
                 self._record(page, rule, findings)
             page.disclosures = [d.to_model() for d in ctx.disclosures]
             page.signals = [s.to_model() for s in ctx.signals]
+            page.chat_widgets = [
+                ChatWidgetRecord(name=w.name, ai=w.ai, recognised_by=w.recognised_by, disclosure=w.disclosure)
+                for w in ctx.chat_widgets
+            ]
             notice = ctx.notice
             page.consent = notice.model()
         except Exception as exc:  # a bug in a check must not stop a run of thousands

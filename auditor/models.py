@@ -104,6 +104,15 @@ class MachineSignalRecord(_Model):
     location: Location | None = None
 
 
+class ChatWidgetRecord(_Model):
+    """A chat or assistant widget found on the page (EU AI Act Art. 50(1))."""
+
+    name: str
+    ai: str  # always: an AI agent by design; maybe: a chat tool that can run an AI bot
+    recognised_by: str
+    disclosure: str | None = None
+
+
 class CookieNotice(_Model):
     found: bool
     cmp: str | None = None
@@ -127,6 +136,7 @@ class PageReport(_Model):
     results: list[Result] = Field(default_factory=list)
     disclosures: list[Disclosure] = Field(default_factory=list)
     signals: list[MachineSignalRecord] = Field(default_factory=list)
+    chat_widgets: list[ChatWidgetRecord] = Field(default_factory=list)
     consent: CookieNotice | None = None
 
 

@@ -92,7 +92,7 @@ def test_rule_outcomes_text() -> None:
     assert outcomes == {
         "AIL001": "incomplete", "AIL002": "incomplete", "AIL003": "incomplete", "AIL004": "incomplete",
         "AIL005": "inapplicable", "AIL006": "inapplicable", "AIL007": "inapplicable", "AIL008": "incomplete",
-        "AIL009": "inapplicable", "AIL010": "inapplicable",
+        "AIL009": "inapplicable", "AIL010": "inapplicable", "AIL011": "inapplicable",
         "ATT001": "violation", "ATT002": "violation", "CON001": "pass", "CON002": "inapplicable",
         "CON003": "violation", "CON004": "incomplete", "CON005": "pass",
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from auditor.analysis.attribution import Attribution, find_attribution
+from auditor.analysis.chat import ChatWidget, find_widgets, load_catalogue
 from auditor.analysis.consent import ConsentVocabulary, Notice, find_notice
 from auditor.analysis.disclosures import FoundDisclosure, LabelledImage, find_disclosures, labelled_images
 from auditor.analysis.signals import MachineSignal, find_signals
@@ -22,6 +23,7 @@ class PageContext:
     _notice: Notice | None = field(default=None, repr=False)
     _attribution: Attribution | None = field(default=None, repr=False)
     _signals: list[MachineSignal] | None = field(default=None, repr=False)
+    _chat: list[ChatWidget] | None = field(default=None, repr=False)
 
     @property
     def disclosures(self) -> list[FoundDisclosure]:
@@ -52,3 +54,9 @@ class PageContext:
         if self._signals is None:
             self._signals = find_signals(self.facts)
         return self._signals
+
+    @property
+    def chat_widgets(self) -> list[ChatWidget]:
+        if self._chat is None:
+            self._chat = find_widgets(self.facts, load_catalogue())
+        return self._chat

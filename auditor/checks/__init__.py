@@ -1,6 +1,7 @@
 """Checks: one small module per check, each registering itself by name (see registry.py)."""
 
 from auditor.checks import (  # noqa: F401  (imported to register the checks)
+    ai_chat_disclosure,
     ai_image_alt,
     ai_image_label_adjacent,
     ai_label_first_exposure,

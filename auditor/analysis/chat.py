@@ -1,0 +1,123 @@
+"""Chat and assistant widgets on a page (EU AI Act Art. 50(1)), recognised from data.
+
+A widget is known by its script host, an inline call of its global, or its container's id, class or
+tag (`rules/data/chat_widgets.toml`). Its conversation runs in the browser, so what it says to
+readers cannot be seen in the HTML; what can be seen is whether the page itself (the widget's
+container, its launcher's text or label) tells readers they are talking to an AI.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import tomllib
+from pydantic import BaseModel, ConfigDict, Field
+
+from auditor.facts.model import PageFacts, SourceLocation
+
+
+class WidgetSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    ai: str = Field(pattern="^(always|maybe)$")
+    script_hosts: list[str] = Field(default_factory=list)
+    ids: list[str] = Field(default_factory=list)
+    classes: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    globals: list[str] = Field(default_factory=list)
+
+
+class ChatData(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    disclosure_words: list[str]
+    widget: list[WidgetSpec]
+
+
+@dataclass(slots=True)
+class ChatWidget:
+    name: str
+    ai: str
+    recognised_by: str
+    location: SourceLocation | None
+    node: int | None
+    disclosure: str | None = None  # the page's own words saying the assistant is AI
+    disclosure_location: SourceLocation | None = None
+
+
+class ChatCatalogue:
+    def __init__(self, data: ChatData) -> None:
+        self.widgets = data.widget
+        words = sorted({w.lower() for w in data.disclosure_words}, key=len, reverse=True)
+        self.disclosure = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.I)
+
+
+@lru_cache(maxsize=4)
+def load_catalogue(path: Path | None = None) -> ChatCatalogue:
+    from auditor.rulepacks import RulePackError, rules_dir
+
+    file = path or rules_dir() / "data" / "chat_widgets.toml"
+    try:
+        return ChatCatalogue(ChatData.model_validate(tomllib.loads(file.read_text(encoding="utf-8"))))
+    except (OSError, tomllib.TOMLDecodeError, ValueError) as exc:
+        raise RulePackError(f"{file.name}: invalid chat widget data: {exc}") from None
+
+
+def _host_path(src: str) -> str:
+    parts = urlsplit(src if "//" in src else "//" + src)
+    return (parts.hostname or "") + parts.path
+
+
+def find_widgets(facts: PageFacts, catalogue: ChatCatalogue) -> list[ChatWidget]:
+    found: dict[str, ChatWidget] = {}
+    for script in facts.scripts:
+        if script.src:
+            where = _host_path(script.src)
+            host = where.split("/", 1)[0]
+            for spec in catalogue.widgets:
+                if spec.name not in found and any(
+                    where.startswith(h) if "/" in h else host == h or host.endswith("." + h)
+                    for h in spec.script_hosts
+                ):
+                    found[spec.name] = ChatWidget(spec.name, spec.ai, f"script from {host}", script.location, None)
+        elif script.text:
+            for spec in catalogue.widgets:
+                if spec.name not in found and any(g in script.text for g in spec.globals):
+                    g = next(g for g in spec.globals if g in script.text)
+                    found[spec.name] = ChatWidget(spec.name, spec.ai, f"inline script calling {g!r}",
+                                                  script.location, None)
+    for node in facts.nodes:
+        for spec in catalogue.widgets:
+            hit = (node.id and node.id in spec.ids) or node.tag in spec.tags or any(
+                c in spec.classes for c in node.classes)
+            if not hit:
+                continue
+            widget = found.get(spec.name)
+            if widget is None:
+                found[spec.name] = ChatWidget(spec.name, spec.ai, f"element <{node.tag}> {node.id or ''}".strip(),
+                                              node.location, node.index)
+            elif widget.node is None:
+                widget.node = node.index
+    for widget in found.values():
+        _find_disclosure(facts, catalogue, widget)
+    return sorted(found.values(), key=lambda w: w.name)
+
+
+def _find_disclosure(facts: PageFacts, catalogue: ChatCatalogue, widget: ChatWidget) -> None:
+    """Words telling readers the assistant is AI: inside the widget's container, or on a control
+    (launcher button, its aria-label) that opens a chat."""
+    for block in facts.blocks:
+        inside = widget.node is not None and facts.is_inside(block.node, widget.node)
+        if inside or "chat" in block.text.lower():
+            match = catalogue.disclosure.search(block.text)
+            if match and (inside or len(block.text.split()) <= 20):
+                widget.disclosure, widget.disclosure_location = block.text[:160], block.location
+                return
+    for control in facts.controls:
+        match = catalogue.disclosure.search(control.text)
+        if match and ("chat" in control.text.lower() or match.group(0).lower() != "bot"):
+            widget.disclosure, widget.disclosure_location = control.text[:160], control.location
+            return
