@@ -109,6 +109,7 @@ def _alt(words: list[str]) -> str:
 
 
 NEVER = r"(?!x)x"  # an alternative that matches nothing, for empty word lists
+TOOL_MENTION = "tool-mention"  # a bare tool name; the disclosure analysis turns it into a credit or a topic
 
 
 class CompiledLanguage:
@@ -197,12 +198,15 @@ class CompiledLanguage:
 
 
 class Lexicon:
-    def __init__(self, languages: list[CompiledLanguage], sha256: str) -> None:
+    def __init__(self, languages: list[CompiledLanguage], sha256: str, tools: list[str]) -> None:
         self.languages = languages
         self.sha256 = sha256
         # Every match holds an AI term, a tool name, a badge or a negation phrase of some language:
         # one search over all of them first, so the many blocks without any skip the rest.
         self.prefilter = re.compile("|".join(f"(?:{lang.prefilter})" for lang in languages) or NEVER)
+        # A tool named on its own ("– Midjourney"): a credit in a caption, a topic elsewhere. The
+        # disclosure analysis decides which, from where the block sits.
+        self.tools = re.compile(rf"(?<!\w)(?:{_alt(tools) or NEVER})(?!\w)")
 
     def find(self, text: str) -> list[LabelMatch]:
         """Non-overlapping AI-disclosure matches in `text`, in order; longer matches win."""
@@ -218,6 +222,8 @@ class Lexicon:
                 raw.append((start, end, cls, scope, self_ref, lang.language))
             if lang.reviewed and lang.reviewed.search(norm):
                 reviewed = True
+        for m in self.tools.finditer(norm):
+            raw.append((m.start(), m.end(), TOOL_MENTION, "image", False, "und"))
         raw.sort(key=lambda r: (r[0], -(r[1] - r[0])))
         matches: list[LabelMatch] = []
         last_end = -1
@@ -265,4 +271,4 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
         digests.append(file_sha256(path))
     from hashlib import sha256
 
-    return Lexicon(languages, sha256("".join(digests).encode()).hexdigest())
+    return Lexicon(languages, sha256("".join(digests).encode()).hexdigest(), tools)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from auditor.facts.model import Image, Item, PageFacts, SourceLocation, TextBlock
-from auditor.lexicon import LabelMatch, Lexicon
+from auditor.lexicon import TOOL_MENTION, LabelMatch, Lexicon
 from auditor.models import Disclosure, ItemRef
 
 AI_MADE = frozenset({"generated", "assisted", "reviewed", "tool-credit"})
@@ -175,7 +175,13 @@ def find_disclosures(facts: PageFacts, lexicon: Lexicon) -> list[FoundDisclosure
     for block in facts.blocks:
         matches = lexicon.find(block.text)
         for match in matches:
-            if not _reads_as_label(block, matches, match):
+            if match.disclosure_class == TOOL_MENTION:
+                # A tool named in a caption or credit line credits the image to it.
+                in_figure = block.item is not None and facts.items[block.item].kind == "figure"
+                short_text_line = facts.input_format == "text" and len(block.text.split()) <= 6
+                credit = block.tag in CAPTION_TAGS or in_figure or short_text_line
+                match = replace(match, disclosure_class="tool-credit" if credit else TOPIC)
+            elif not _reads_as_label(block, matches, match):
                 match = replace(match, disclosure_class=TOPIC)
             if facts.input_format == "text":
                 placement, ref, note = scoper.text(block, match)
@@ -189,6 +195,8 @@ def find_disclosures(facts: PageFacts, lexicon: Lexicon) -> list[FoundDisclosure
             if not value:
                 continue
             for match in lexicon.find(value):
+                if match.disclosure_class == TOOL_MENTION:
+                    continue  # "ChatGPT logo" in alt text names a subject, not a credit
                 found.append(
                     FoundDisclosure(match, attr, image_ref(index, image),
                                     f"in the image's {attr} attribute, which sighted readers do not see",
