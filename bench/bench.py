@@ -71,6 +71,8 @@ def main() -> None:
         facts = gather_page(page, classify)
         ctx = PageContext(facts, engine.lexicon, engine.vocabulary)
         for rule in rules:
+            if rule.check is None:
+                continue
             check = CHECKS[rule.check]
             list(check.run(ctx, check.params_model.model_validate(rule.params)))
 

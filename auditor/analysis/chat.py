@@ -51,6 +51,9 @@ class ChatWidget:
 class ChatCatalogue:
     def __init__(self, data: ChatData) -> None:
         self.widgets = data.widget
+        self.by_id = {i: w for w in data.widget for i in w.ids}
+        self.by_class = {c.lower(): w for w in data.widget for c in w.classes}
+        self.by_tag = {t.lower(): w for w in data.widget for t in w.tags}
         words = sorted({w.lower() for w in data.disclosure_words}, key=len, reverse=True)
         self.disclosure = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.I)
 
@@ -90,15 +93,15 @@ def find_widgets(facts: PageFacts, catalogue: ChatCatalogue) -> list[ChatWidget]
                     found[spec.name] = ChatWidget(spec.name, spec.ai, f"inline script calling {g!r}",
                                                   script.location, None)
     for node in facts.nodes:
-        for spec in catalogue.widgets:
-            hit = (node.id and node.id in spec.ids) or node.tag in spec.tags or any(
-                c in spec.classes for c in node.classes)
-            if not hit:
-                continue
-            widget = found.get(spec.name)
+        hit = catalogue.by_id.get(node.id) if node.id else None
+        hit = hit or catalogue.by_tag.get(node.tag)
+        if hit is None and node.classes:
+            hit = next((catalogue.by_class[c] for c in node.classes if c in catalogue.by_class), None)
+        if hit is not None:
+            widget = found.get(hit.name)
             if widget is None:
-                found[spec.name] = ChatWidget(spec.name, spec.ai, f"element <{node.tag}> {node.id or ''}".strip(),
-                                              node.location, node.index)
+                found[hit.name] = ChatWidget(hit.name, hit.ai, f"element <{node.tag}> {node.id or ''}".strip(),
+                                             node.location, node.index)
             elif widget.node is None:
                 widget.node = node.index
     for widget in found.values():
