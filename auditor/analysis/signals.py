@@ -17,6 +17,7 @@ What a page can say to machines about AI (the files' own marks, C2PA and XMP, ar
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -231,7 +232,16 @@ def find_signals(facts: PageFacts) -> list[MachineSignal]:
                                          meta.location))
     c2pa = [m for m in facts.meta if m.key.startswith("link:") and "c2pa-manifest" in m.key.split(":", 1)[1].split()]
     inline = [s for s in facts.scripts if s.type == "application/c2pa"]
-    total = len(c2pa) + len(inline)
+    header_links = [(url, _header_location(name, value, line)) for name, value, line in facts.http_headers
+                    if name == "link" for url, rels in _link_header(value) if "c2pa-manifest" in rels]
+    total = len(c2pa) + len(inline) + len(header_links)
+    for url, where in header_links:
+        signals.append(MachineSignal("c2pa", "http-header", url, None, "none", _multiple(total), page, where))
+    for name, value, line in facts.http_headers:
+        if name == "ai-disclosure":
+            signal = _ai_disclosure_header(value, page)
+            signal.location = _header_location(name, value, line)
+            signals.append(signal)
     for m in c2pa:
         signals.append(MachineSignal("c2pa", "link", m.value, None, "none",
                                      _multiple(total), page, m.location))
@@ -247,3 +257,42 @@ def _multiple(total: int) -> str | None:
                 "(manifest.html.multipleManifests)")
     return None
 
+
+
+_SF_MEMBER = re.compile(r',(?=(?:[^"]*"[^"]*")*[^"]*$)')  # commas outside quoted strings
+_LINK = re.compile(r'<([^>]*)>\s*((?:;\s*[^;,]+)*)')
+_PARAM = re.compile(r';\s*([\w-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;,\s]+)')
+# AI-Disclosure header modes (draft-abaris-aicdh): what each says about the response. The draft is
+# an individual Internet-Draft, so an unknown mode is reported as such, never as an error.
+AICDH_MODES = {"none": (False, "none"), "ai-modified": (True, "assisted"), "ai-originated": (True, "generated"),
+               "machine-generated": (True, "generated")}
+
+
+def _header_location(name: str, value: str, line: int) -> SourceLocation:
+    return SourceLocation(None, line, 1, f"{name}: {value}"[:160])
+
+
+def _link_header(value: str) -> list[tuple[str, set[str]]]:
+    """(target, rel values) of each link in an RFC 8288 Link header."""
+    links = []
+    for match in _LINK.finditer(value):
+        rels: set[str] = set()
+        for name, param in _PARAM.findall(match.group(2)):
+            if name.lower() == "rel":
+                rels.update(param.strip('"').lower().split())
+        links.append((match.group(1).strip(), rels))
+    return links
+
+
+def _ai_disclosure_header(value: str, page: ItemRef) -> MachineSignal:
+    """An AI-Disclosure structured-field dictionary (RFC 9651): `mode=ai-originated, model="..."`."""
+    fields: dict[str, str] = {}
+    for member in _SF_MEMBER.split(value):
+        key, sep, item = member.strip().partition("=")
+        item = item.split(";", 1)[0].strip()
+        if key:
+            fields[key.strip().lower()] = item.strip('"') if sep else "?1"
+    mode = fields.get("mode", "")
+    says, strength = AICDH_MODES.get(mode, (None, "none"))
+    problem = None if "mode" in fields else "AI-Disclosure header without a mode"
+    return MachineSignal("ai-disclosure-header", "http-header", value[:300], says, strength, problem, page, None)

@@ -7,6 +7,7 @@ from auditor.facts.model import PageFacts
 from auditor.facts.text import LabelClassifier, gather_text
 from auditor.inputs.decode import decode_page
 from auditor.inputs.files import RawPage
+from auditor.inputs.headers import header_charset, split_headers
 from auditor.inputs.urls import resolve_url, site_of
 
 
@@ -19,8 +20,10 @@ def gather_page(
     """Raises ValueError (with a reader-facing cause) when the page cannot be used."""
     source = raw.source
     is_html = source.input_format == "html"
-    text, encoding = decode_page(raw.data, is_html=is_html)
-    facts = PageFacts(path=source.display_path, input_format=source.input_format, encoding=encoding)
+    headers, body = split_headers(raw.data)
+    text, encoding = decode_page(body, is_html=is_html, declared=header_charset(headers))
+    facts = PageFacts(path=source.display_path, input_format=source.input_format, encoding=encoding,
+                      http_headers=headers)
     if is_html:
         gather_html(text, facts)
         canonical = next((m.value for m in facts.meta if m.key == "link:canonical"), None)

@@ -210,6 +210,7 @@ class PageFacts:
     jsonld_errors: list[SourceLocation] = field(default_factory=list)
     nodes: list[Node] = field(default_factory=list)
     main_item: str | None = None
+    http_headers: list[tuple[str, str, int]] = field(default_factory=list)  # (lower-cased name, value, line)
 
     def meta_values(self, *keys: str) -> list[Meta]:
         wanted = {k.lower() for k in keys}

@@ -38,11 +38,20 @@ def _known(name: str) -> str | None:
     return codec
 
 
-def decode_page(data: bytes, is_html: bool = True) -> tuple[str, str]:
-    """Return (text, encoding name). Never raises: undecodable bytes become U+FFFD."""
+def decode_page(data: bytes, is_html: bool = True, declared: str | None = None) -> tuple[str, str]:
+    """Return (text, encoding name). Never raises: undecodable bytes become U+FFFD.
+
+    `declared` is the charset of an HTTP Content-Type header, when the input kept one: it comes
+    after the byte-order mark and before the page's own declaration, as in a browser."""
     for bom, name in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(name, errors="replace"), name
+    header_codec = _known(declared) if declared else None
+    if header_codec:
+        try:
+            return data.decode(header_codec), header_codec
+        except UnicodeDecodeError:
+            pass
     if is_html:
         match = _META_CHARSET.search(data[:4096])
         if match:
