@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from auditor import __version__
 from auditor.analysis.consent import ConsentVocabulary, load_vocabulary
 from auditor.analysis.context import PageContext
+from auditor.analysis.disclosures import label_block_classifier
 from auditor.analysis.summary import PageSummary, site_ai_summary, summarise
 from auditor.checks import CHECKS, SITE_CHECKS, Finding
 from auditor.facts.gather import gather_page
@@ -61,21 +62,6 @@ class RunResult:
     sites: dict[str, SiteReport]
 
 
-def _label_classifier(lexicon: Lexicon):  # type: ignore[no-untyped-def]
-    from auditor.facts.text import headline_like  # noqa: F401  (text facts share the lexicon)
-
-    def classify(text: str) -> frozenset[str] | None:
-        matches = lexicon.find(text)
-        if not matches:
-            return None
-        covered = sum(len(m.text.split()) for m in matches)
-        if len(text.split()) - covered > 3:
-            return None  # a sentence that mentions AI, not a label block
-        return frozenset("text" if m.scope == "any" else m.scope for m in matches)
-
-    return classify
-
-
 class Engine:
     def __init__(self, packs: tuple[RulePack, ...], rules: list[RuleSpec], options: Options) -> None:
         self.packs = packs
@@ -83,7 +69,7 @@ class Engine:
         self.options = options
         self.lexicon: Lexicon = load_lexicon()
         self.vocabulary: ConsentVocabulary = load_vocabulary()
-        self.classify = _label_classifier(self.lexicon)
+        self.classify = label_block_classifier(self.lexicon)
         self.sites: dict[str, SiteState] = defaultdict(SiteState)
         self.orphan_errors: list[InputError] = []
 

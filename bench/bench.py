@@ -15,8 +15,9 @@ from pathlib import Path
 from lxml import etree
 
 from auditor.analysis.context import PageContext
+from auditor.analysis.disclosures import label_block_classifier
 from auditor.checks import CHECKS
-from auditor.engine import Engine, Options, _label_classifier
+from auditor.engine import Engine, Options
 from auditor.facts.gather import gather_page
 from auditor.inputs.decode import decode_page
 from auditor.inputs.files import PageReadError, RawPage, discover, read_page
@@ -57,7 +58,7 @@ def main() -> None:
     packs = load_packs()
     rules = select_rules(packs)
     engine = Engine(packs, rules, Options())
-    classify = _label_classifier(engine.lexicon)
+    classify = label_block_classifier(engine.lexicon)
     parser = etree.HTMLParser(encoding="utf-8", no_network=True)
 
     def parse_only(page: RawPage) -> None:

@@ -12,10 +12,11 @@ item and says why, and the rules that read it end `incomplete`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from auditor.facts.model import Image, Item, PageFacts, SourceLocation, TextBlock
-from auditor.lexicon import TOOL_MENTION, LabelMatch, Lexicon
+from auditor.lexicon import TOOL_MENTION, LabelMatch, Lexicon, word_units
 from auditor.models import Disclosure, ItemRef
 
 AI_MADE = frozenset({"generated", "assisted", "reviewed", "tool-credit"})
@@ -88,16 +89,34 @@ def image_ref(index: int, image: Image) -> ItemRef:
     return ItemRef(id=f"image-{index + 1}", kind="image", label=(label or "")[:ITEM_LABEL_CHARS])
 
 
-def _reads_as_label(block: TextBlock, matches: list[LabelMatch], match: LabelMatch) -> bool:
-    if match.self_referential:
-        return True
-    covered = sum(len(m.text.split()) for m in matches)
-    other = len(block.text.split()) - covered
+def other_words(text: str, matches: list[LabelMatch]) -> int:
+    """Words in a text besides the matched label wordings."""
+    return word_units(text) - sum(word_units(m.text) for m in matches)
+
+
+def _reads_as_label(block: TextBlock, matches: list[LabelMatch], match: LabelMatch, in_caption: bool) -> bool:
+    if match.self_referential or match.disclosure_class == "reviewed":
+        return True  # naming its own item, or declaring human review of AI output: a disclosure note
+    other = other_words(block.text, matches)
     if block.heading_level:
         return other <= 1
-    if block.tag in CAPTION_TAGS or block.tag in BADGE_TAGS:
+    if in_caption and match.scope == "image":
+        return True  # a caption that calls the image AI-made ("ein KI-generiertes Foto") labels it
+    if in_caption or block.tag in BADGE_TAGS:
         return other <= 12
     return other <= MAX_OTHER_WORDS
+
+
+def label_block_classifier(lexicon: Lexicon) -> Callable[[str], frozenset[str] | None]:
+    """For text input: the scopes a block speaks of when it is a label block, else None."""
+
+    def classify(text: str) -> frozenset[str] | None:
+        matches = lexicon.find(text)
+        if not matches or other_words(text, matches) > 3:
+            return None  # no AI wording, or a sentence that mentions AI rather than a label
+        return frozenset("text" if m.scope == "any" else m.scope for m in matches)
+
+    return classify
 
 
 class _Scoper:
@@ -169,40 +188,73 @@ class _Scoper:
         return "page", ItemRef(id="page", kind="page", label=self.facts.title or ""), "no item next to it"
 
 
+def _in_caption(facts: PageFacts, block: TextBlock) -> bool:
+    """A caption block, or a paragraph or credit line inside a <figcaption>."""
+    if block.tag in CAPTION_TAGS:
+        return True
+    if block.node is None or not block.item or facts.items[block.item].kind != "figure":
+        return False
+    return any(facts.nodes[a].tag in CAPTION_TAGS for a in facts.ancestors(block.node))
+
+
 def find_disclosures(facts: PageFacts, lexicon: Lexicon) -> list[FoundDisclosure]:
     scoper = _Scoper(facts)
     found: list[FoundDisclosure] = []
+    prefer = facts.language.split("-")[0] if facts.language else None
     for block in facts.blocks:
-        matches = lexicon.find(block.text)
+        matches = lexicon.find(block.text, prefer)
+        if not matches:
+            continue
+        in_caption = facts.input_format == "html" and _in_caption(facts, block)
         for match in matches:
             if match.disclosure_class == TOOL_MENTION:
                 # A tool named in a caption or credit line credits the image to it.
                 in_figure = block.item is not None and facts.items[block.item].kind == "figure"
-                short_text_line = facts.input_format == "text" and len(block.text.split()) <= 6
-                credit = block.tag in CAPTION_TAGS or in_figure or short_text_line
+                short_text_line = facts.input_format == "text" and word_units(block.text) <= 6
+                credit = in_caption or in_figure or short_text_line
                 match = replace(match, disclosure_class="tool-credit" if credit else TOPIC)
-            elif not _reads_as_label(block, matches, match):
+            elif not _reads_as_label(block, matches, match, in_caption):
                 match = replace(match, disclosure_class=TOPIC)
             if facts.input_format == "text":
                 placement, ref, note = scoper.text(block, match)
             else:
                 placement, ref, note = scoper.html(block)
-            loc = SourceLocation(selector=block.location.selector, line=block.location.line,
-                           column=block.location.column, snippet=block.text[:160])
+                if in_caption and placement == "figure":
+                    placement = "caption"
+            loc = block.location.with_snippet(block.text[:160])
             found.append(FoundDisclosure(match, placement, ref, note, loc, not block.hidden, block=block.index))
     for index, image in enumerate(facts.images):
         for attr, value in (("alt", image.alt), ("title", image.title), ("aria-label", image.aria_label)):
-            if not value:
-                continue
-            for match in lexicon.find(value):
-                if match.disclosure_class == TOOL_MENTION:
-                    continue  # "ChatGPT logo" in alt text names a subject, not a credit
-                found.append(
-                    FoundDisclosure(match, attr, image_ref(index, image),
-                                    f"in the image's {attr} attribute, which sighted readers do not see",
-                                    image.location, False, image=index)
-                )
+            if value:
+                found.extend(_attribute_labels(lexicon, value, prefer, attr, image_ref(index, image),
+                                               image.location, f"in the image's {attr} attribute", image=index))
+    # aria-label and title on other elements (an icon badge, <span role="img">) are not seen either.
+    by_node = {item.node: item.id for item in facts.items.values() if item.node is not None}
+    for node in facts.nodes:
+        if node.tag == "img" or not node.attrs or node.location is None:
+            continue
+        for attr in ("aria-label", "title"):
+            value = node.attrs.get(attr)
+            if value and lexicon.prefilter.search(value.lower()):
+                owner = next((by_node[a] for a in facts.ancestors(node.index) if a in by_node), None)
+                ref = (item_ref(facts, facts.items[owner]) if owner
+                       else ItemRef(id="page", kind="page", label=facts.title or ""))
+                found.extend(_attribute_labels(lexicon, value, prefer, attr, ref, node.location,
+                                               f"in the {attr} attribute of <{node.tag}>"))
     return found
+
+
+def _attribute_labels(
+    lexicon: Lexicon, value: str, prefer: str | None, attr: str, ref: ItemRef, where: SourceLocation,
+    what: str, image: int | None = None,
+) -> list[FoundDisclosure]:
+    out = []
+    for match in lexicon.find(value, prefer):
+        if match.disclosure_class == TOOL_MENTION:
+            continue  # "ChatGPT logo" in alt text names a subject, not a credit
+        out.append(FoundDisclosure(match, attr, ref, f"{what}, which sighted readers do not see", where, False,
+                                   image=image))
+    return out
 
 
 def labelled_images(facts: PageFacts, disclosures: list[FoundDisclosure]) -> list[LabelledImage]:
