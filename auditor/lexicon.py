@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 _HYPHENS = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"), "-")
 _HYPHENS[0xAD] = ""  # soft hyphen: invisible to the reader
+_HYPHENS[0x2019] = "'"  # typographic apostrophe: "l’IA" and "l'IA" are one spelling
 
 
 class _Strict(BaseModel):
@@ -57,6 +58,9 @@ class LexiconFile(_Strict):
     # True where the AI term may follow the verb with no connector (Russian and Polish instrumental:
     # "сгенерировано искусственным интеллектом").
     connector_optional: bool = False
+    # AI terms in a case that needs no connector, used only right after the verb (Russian and Polish
+    # instrumental: "сгенерировано искусственным интеллектом", "stworzone sztuczną inteligencją").
+    ai_terms_without_connector: list[str] = Field(default_factory=list)
     # Particles after the AI term, before the verb (Japanese "によって", Korean "로"): AI + particle + verb.
     postpositions: list[str] = Field(default_factory=list)
     # Words that start a credit line ("Illustration:", "Bild:", "Symbolbild (...)").
@@ -119,9 +123,27 @@ def _at_boundary(text: str, start: int) -> bool:
 
 
 def _alt(words: list[str]) -> str:
-    # Longest first so "artificial intelligence" wins over "ai"; spaces match space or hyphen runs.
-    items = sorted({w.strip().lower() for w in words if w.strip()}, key=len, reverse=True)
-    return "|".join(r"[\s\-]+".join(re.escape(p) for p in item.split()) for item in items)
+    """One regex for a word list, built as a character trie: Python's regex engine tries plain
+    alternatives one by one, and lists of hundreds of terms made every search slow. Longer words
+    win (each optional end is greedy); a space in a word matches any run of spaces or hyphens."""
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in {" ".join(w.strip().lower().split()) for w in words if w.strip()}:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_pattern(trie) if trie else ""
+
+
+def _trie_pattern(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
+    alternatives = []
+    for ch in sorted(k for k in node if k):
+        head = r"[\s\-]+" if ch == " " else re.escape(ch)
+        alternatives.append(head + _trie_pattern(node[ch]))
+    if not alternatives:
+        return ""
+    body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 NEVER = r"(?!x)x"  # an alternative that matches nothing, for empty word lists
@@ -161,31 +183,56 @@ class CompiledLanguage:
         head = (rf"{b0}(?:(?P<this>{det}){sp})?(?:(?P<noun>{nouns}){sp})?(?:(?P<neg>{neg}){sp})?"
                 rf"(?:(?:{aux}){sp})*(?:(?P<neg2>{neg}){sp})?(?:(?:{adverbs}){sp})?")
         # A few words may stand between the verb and "with AI" ("translated from German with the
-        # help of AI", "mithilfe von KI aus dem Englischen übersetzt"); only in spaced scripts.
-        gap = r"(?:\S+\s+){0,4}?" if wb else ""
-        self.patterns = [
-            re.compile(rf"{head}(?P<verb>{verbs}){sp}{gap}(?:(?:{adverbs}){sp})?(?:{conn}){sp0}(?P<ai>{ai}){b1}"),
-            re.compile(rf"{head}(?:{conn}){sp0}(?P<ai>{ai}){sp}{gap}(?:(?:{adverbs}){sp})?(?P<verb>{verbs}){b1}"),
-            re.compile(rf"{b0}(?:(?P<neg>{neg}|non)[\s\-]+)?(?P<ai>{ai})[\s\-]*(?P<verb>{verbs}){b1}"
-                       rf"(?:{sp}(?P<noun>{nouns}){b1})?"),
-            re.compile(rf"{head}(?P<ai>{ai}){sp0}(?:{post}){sp0}(?:(?:{adverbs}){sp0})?(?P<verb>{verbs})"),
-        ]
+        # help of AI", "mithilfe von KI aus dem Englischen übersetzt"); only in spaced scripts, and
+        # never across punctuation.
+        gap = r"(?:[^\s.,:;!?]+\s+){0,4}?" if wb else ""
+        # Unspaced scripts: "生成器" (generator) and "生成式" (generative) are not "generated".
+        v_end = b1 if wb else r"(?![a-z0-9器式])"
+        patterns = []
+        if data.ai_terms_without_connector:
+            bare = _alt(data.ai_terms_without_connector)
+            patterns.append(rf"{head}(?P<verb>{verbs}){sp}(?:(?:{adverbs}){sp})?(?P<ai>{bare}){b1}")
+        if data.connectors:
+            patterns.append(rf"{head}(?P<verb>{verbs}){sp}{gap}(?:(?:{adverbs}){sp})?(?:{conn}){sp0}(?P<ai>{ai}){b1}")
+            patterns.append(rf"{head}(?:{conn}){sp0}(?P<ai>{ai}){sp}{gap}(?:(?:{adverbs}){sp})?(?P<verb>{verbs}){v_end}")
+        # AI-verb: with a hyphen ("KI-generiert", "AI-generated"), run together ("AI生成"), or with
+        # a space only where it reads as a label ("AI generated" alone or before a noun), never as
+        # a sentence's subject and verb ("KI verändert alles", "une IA créée par Google").
+        tail = rf"(?:{sp}(?P<noun>{nouns}){b1})?"
+        joint = "" if wb else sp0
+        patterns.append(
+            rf"{b0}(?:(?P<neg>{neg}|non)[\s\-]+)?(?P<ai>{ai})(?:\s*-\s*|{joint})(?P<verb>{verbs}){v_end}{tail}"
+        )
+        if wb:
+            patterns.append(
+                rf"{b0}(?:(?P<neg>{neg}|non)[\s\-]+)?(?P<ai>{ai})\s+(?P<verb>{verbs}){b1}"
+                rf"(?:\s+(?P<noun>{nouns}){b1}|(?=\s*(?:$|[^\w\s])))"
+            )
+        if data.postpositions:
+            # Korean and Japanese verbs carry endings ("작성했습니다", "生成された"): no end boundary.
+            patterns.append(rf"{head}(?P<ai>{ai}){sp0}(?:{post}){sp0}(?:(?:{adverbs}){sp0})?(?P<verb>{verbs})")
+        self.patterns = [re.compile(p) for p in patterns]
         credit = _alt(data.credit_nouns) or NEVER
         tool_alt = _alt(tools) or NEVER
-        # "Illustration: Midjourney", "Bild: DALL·E / OpenAI", "Symbolbild (KI-generiert)".
+        # "Illustration: Midjourney", "Bild: DALL·E / OpenAI", "Foto: KI-generiert", "사진=Midjourney",
+        # "Symbolbild (KI-generiert)": the tool within three words of the separator, or AI + verb.
         self.credits = re.compile(
-            rf"{b0}(?P<noun>{credit}){sp0}(?:[:：|/]{sp0}[^\n]{{0,60}}?{b0}(?:{tool_alt}|{ai}){b1}"
+            rf"{b0}(?P<noun>{credit}){sp0}(?:[:：|/=]{sp0}(?:[^\s.,:;!?]+\s+){{0,3}}?(?:{tool_alt}){b1}"
+            rf"|[:：|/=]{sp0}(?:{ai})[\s\-]*(?:{verbs}){v_end}"
             rf"|\({sp0}(?:{ai})[\s\-]*(?:{verbs}){sp0}\))"
         )
-        self.badges = [
-            (re.compile(rf"{b0}(?:{_alt([b.text])}){b1}"), b.disclosure_class, b.scope) for b in data.badges
-        ]
-        badges = _alt([b.text for b in data.badges]) or NEVER
+        self.badge_info = {" ".join(b.text.lower().split()): (b.disclosure_class, b.scope) for b in data.badges}
+        badges = _alt([b.text for b in data.badges])
+        self.badges = re.compile(rf"{b0}(?:{badges}){b1}") if badges else None
         negs = _alt(data.negation.phrases)
-        self.prefilter = rf"{b0}(?:{ai}|{badges}|{negs or NEVER})"
         self.negations = re.compile(rf"{b0}(?:{negs}){b1}") if negs else None
         reviewed = _alt(data.reviewed.phrases)
         self.reviewed = re.compile(rf"{b0}(?:{reviewed}){b1}") if reviewed else None
+        # Every match of this language holds one of these: the language runs only where one occurs.
+        self.trigger_words = (data.ai_terms + data.ai_terms_without_connector + tools + [b.text for b in data.badges]
+                              + data.negation.phrases)
+        # A start boundary only: "KIgeneriert" and "AI生成" run the AI term into the next word.
+        self.trigger = re.compile(rf"{b0}(?:{_alt(self.trigger_words)})")
 
     def _scope(self, noun: str | None, verb: str | None) -> str:
         if noun:
@@ -206,11 +253,14 @@ class CompiledLanguage:
                 noun = m.group("noun")
                 this = re.sub(r"\s+", " ", m.groupdict().get("this") or "").strip()
                 self_ref = bool(noun) and (this in self.determiners if this else _at_boundary(norm, m.start()))
+                # "... was not generated by AI" is a deliberate claim wherever it stands.
+                self_ref = self_ref or bool(negated)
                 found.append((m.start(), m.end(), cls, self._scope(noun, verb), self_ref))
         for m in self.credits.finditer(norm):
             found.append((m.start(), m.end(), "tool-credit", self._scope(m.group("noun"), None), True))
-        for regex, cls, scope in self.badges:
-            for m in regex.finditer(norm):
+        if self.badges:
+            for m in self.badges.finditer(norm):
+                cls, scope = self.badge_info.get(re.sub(r"[\s\-]+", " ", m.group(0)), ("generated", "any"))
                 found.append((m.start(), m.end(), cls, scope, False))
         if self.negations:
             for m in self.negations.finditer(norm):
@@ -223,8 +273,10 @@ class Lexicon:
         self.languages = languages
         self.sha256 = sha256
         # Every match holds an AI term, a tool name, a badge or a negation phrase of some language:
-        # one search over all of them first, so the many blocks without any skip the rest.
-        self.prefilter = re.compile("|".join(f"(?:{lang.prefilter})" for lang in languages) or NEVER)
+        # one search over all of them first (no word boundaries: a cheap superset), so the many
+        # blocks without any skip the rest; then each language runs only where its own words occur.
+        every_word = [w for lang in languages for w in lang.trigger_words]
+        self.prefilter = re.compile(_alt(every_word) or NEVER)
         # A tool named on its own ("– Midjourney"): a credit in a caption, a topic elsewhere. The
         # disclosure analysis decides which, from where the block sits.
         self.tools = re.compile(rf"(?<!\w)(?:{_alt(tools) or NEVER})(?!\w)")
@@ -240,6 +292,8 @@ class Lexicon:
         raw: list[tuple[int, int, str, str, bool, str]] = []
         reviewed = False
         for lang in self.languages:
+            if not lang.trigger.search(norm):
+                continue
             for start, end, cls, scope, self_ref in lang.find(norm):
                 raw.append((start, end, cls, scope, self_ref, lang.language))
             if lang.reviewed and lang.reviewed.search(norm):
