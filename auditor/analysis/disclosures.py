@@ -163,6 +163,19 @@ class _Scoper:
             placement = placement or self.main_placement(block)
         return placement, self.ref(item.id), f"inside the {item.kind} element at {item.location.selector}"
 
+    def beside_media(self, block: TextBlock, scope: str) -> Item | None:
+        """A video, audio or figure that the label block stands beside (same parent element) or holds:
+        a badge next to a player or an image labels that item, not the article around both."""
+        kinds = {"video": ("media",), "audio": ("media",), "image": ("figure",)}.get(scope)
+        if kinds is None or block.node is None:
+            return None
+        parent = self.facts.nodes[block.node].parent
+        for item in self.facts.items.values():
+            if item.kind in kinds and item.node is not None and self.facts.nodes[item.node].parent in (parent,
+                                                                                                     block.node):
+                return item
+        return None
+
     def text(self, block: TextBlock, match: LabelMatch) -> tuple[str, ItemRef | None, str]:
         if block.region == "footer":
             return "footer", ItemRef(id="page", kind="page", label=self.facts.title or ""), "in the footer"
@@ -219,6 +232,11 @@ def find_disclosures(facts: PageFacts, lexicon: Lexicon) -> list[FoundDisclosure
                 placement, ref, note = scoper.text(block, match)
             else:
                 placement, ref, note = scoper.html(block)
+                beside = scoper.beside_media(block, match.scope) if ref is not None and ref.kind in ("main", "teaser") \
+                    else None
+                if beside is not None:
+                    placement, ref = beside.kind, scoper.ref(beside.id)
+                    note = f"beside the {beside.kind} element at {beside.location.selector}"
                 if in_caption and placement == "figure":
                     placement = "caption"
             loc = block.location.with_snippet(block.text[:160])

@@ -818,7 +818,7 @@ def hard_cases() -> list[Page]:
              '</video>\n<span class="badge">KI-generiertes Video</span>\n</div>\n')
     add("fixtures/de/hard-video.html",
         simple_article("de", de.article[0], de.article[1], paras(de.body[0]) + video + paras(*de.body[1:]), de.site),
-        "de", [Label("generated", "KI-generiertes Video", "body", "media",
+        "de", [Label("generated", "KI-generiertes Video", "media", "media",
                      note="badge next to the video, in the article body")])
 
     # A summary box (blockquote) with its own label.
