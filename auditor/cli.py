@@ -101,6 +101,71 @@ def audit(
     sys.exit(index.exit_code)
 
 
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=str))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def inspect(files: tuple[str, ...], fmt: str) -> None:
+    """Print the provenance card of image files: C2PA, IPTC and AIGC marks, and their validity.
+
+    Nothing is fetched: remote C2PA manifests are reported, not followed. Exit code 2 when a file
+    cannot be read; marks that are broken are shown, not treated as errors of the command.
+    """
+    from auditor.media.marks import read_marks
+    from auditor.media.resolve import MAX_IMAGE_BYTES
+    from auditor.report.write import to_json
+
+    status = 0
+    cards = []
+    for name in files:
+        try:
+            size = Path(name).stat().st_size
+            if size > MAX_IMAGE_BYTES:
+                raise OSError(f"larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MiB")
+            data = Path(name).read_bytes()
+        except OSError as exc:
+            click.echo(f"auditor: error: {name}: cannot read ({exc})", err=True)
+            status = 2
+            continue
+        card = read_marks(data, Path(name).name)
+        cards.append((name, card))
+    if fmt == "json":
+        payload = [{"path": name, **json.loads(to_json(card))} for name, card in cards]
+        click.echo(json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        for name, card in cards:
+            click.echo(_card_text(name, card))
+    sys.exit(status)
+
+
+def _card_text(name: str, card: object) -> str:
+    from auditor.models import FileMarks
+
+    assert isinstance(card, FileMarks)
+    says = {True: "AI-made", False: "not AI-made", None: "no claim"}[card.says_ai]
+    size = f"{card.width}x{card.height}, " if card.width and card.height else ""
+    lines = [f"{name}", f"  {card.media_type or card.format or 'unknown format'}, {size}{card.size} bytes, "
+                        f"sha256 {card.sha256[:16]}", f"  verdict: {says}"]
+    if not card.marks:
+        lines.append("  marks: none (no C2PA manifest, IPTC digital source type or AIGC label)")
+    for mark in card.marks:
+        claim = {True: "says AI-made", False: "says not AI-made", None: "no AI claim"}[mark.says_ai]
+        lines.append(f"  - {mark.kind} in {mark.carrier}: {claim}")
+        for label, value in (("source type", mark.digital_source_type), ("value", mark.value),
+                             ("validation", mark.validation), ("signer", mark.signer),
+                             ("generator", mark.claim_generator), ("problem", mark.problem)):
+            if value:
+                lines.append(f"      {label}: {value}")
+        if mark.actions:
+            lines.append(f"      actions: {', '.join(mark.actions)}")
+        if mark.validation_codes:
+            lines.append(f"      codes: {', '.join(mark.validation_codes)}")
+        if mark.remote_manifest:
+            lines.append("      remote manifest: not fetched")
+    for error in card.errors:
+        lines.append(f"  ! {error}")
+    return "\n".join(lines)
+
+
 @main.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table",
               show_default=True)

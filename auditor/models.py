@@ -113,6 +113,59 @@ class ChatWidgetRecord(_Model):
     disclosure: str | None = None
 
 
+class Mark(_Model):
+    """A machine-readable provenance mark inside an image file: C2PA, IPTC XMP, China's AIGC label."""
+
+    kind: str  # c2pa | iptc | aigc | iptc-ai-fields
+    carrier: str  # where it sits: "JPEG APP11 (JUMBF)", "XMP in PNG iTXt", "PNG tEXt AIGC", ...
+    says_ai: bool | None  # True: AI-made; False: a non-AI source (e.g. digitalCapture); None: no claim
+    digital_source_type: str | None = None
+    value: str = ""
+    problem: str | None = None
+    validation: str | None = None  # c2pa: valid | untrusted | tampered | invalid | unreadable
+    validation_codes: list[str] = Field(default_factory=list)
+    signer: str | None = None
+    claim_generator: str | None = None
+    actions: list[str] = Field(default_factory=list)
+    remote_manifest: bool = False
+
+
+class FileMarks(_Model):
+    """What one image file carries, read without trusting it."""
+
+    media_type: str | None = None
+    format: str | None = None
+    width: int | None = None
+    height: int | None = None
+    size: int
+    sha256: str
+    marks: list[Mark] = Field(default_factory=list)
+    errors: list[str] = Field(default_factory=list)
+
+    @property
+    def says_ai(self) -> bool | None:
+        claims = [m.says_ai for m in self.marks if m.says_ai is not None]
+        if any(claims):
+            return True
+        return False if claims else None
+
+
+class ProvenanceRecord(_Model):
+    """An image of the page: where its bytes came from, the marks they carry, and the visible label
+    and page markup they were matched with (the provenance card)."""
+
+    image: ItemRef
+    src: str
+    origin: str  # local-file | data-uri | missing | error
+    path: str | None = None
+    tried: list[str] = Field(default_factory=list)
+    error: str | None = None
+    file: FileMarks | None = None
+    visible_label: str | None = None
+    page_mark: str | None = None
+    location: Location | None = None
+
+
 class CookieNotice(_Model):
     found: bool
     cmp: str | None = None
@@ -137,6 +190,7 @@ class PageReport(_Model):
     disclosures: list[Disclosure] = Field(default_factory=list)
     signals: list[MachineSignalRecord] = Field(default_factory=list)
     chat_widgets: list[ChatWidgetRecord] = Field(default_factory=list)
+    provenance: list[ProvenanceRecord] = Field(default_factory=list)
     consent: CookieNotice | None = None
 
 

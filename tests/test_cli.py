@@ -192,3 +192,21 @@ def test_report_folder_inside_the_input_is_not_audited(tmp_path: Path) -> None:
     invoke("audit", str(tmp_path), "--out", str(out))
     invoke("audit", str(tmp_path), "--out", str(out))
     assert json.loads((out / "index.json").read_text())["totals"]["pages"] == 1
+
+
+def test_inspect_prints_the_provenance_card(in_root: Path) -> None:
+    code, text = invoke("inspect", "tests/fixtures/images/c2pa-rs_C.jpg", "tests/fixtures/images/c2pa-rs_XCA.jpg")
+    assert code == 0
+    assert "validation: untrusted" in text and "signer: C2PA Test Signing Cert" in text
+    assert "validation: tampered" in text and "algorithmicMedia" in text
+    code, out = invoke("inspect", "--format", "json", "tests/fixtures/images/c2pa-rs_no_manifest.jpg")
+    (card,) = json.loads(out)
+    assert code == 0 and card["marks"] == [] and card["media_type"] == "image/jpeg"
+
+
+def test_inspect_unreadable_file_exits_2(tmp_path: Path) -> None:
+    assert invoke("inspect", str(tmp_path / "missing.jpg"))[0] == 2
+    junk = tmp_path / "junk.jpg"
+    junk.write_bytes(b"\xff\xd8\xff" + b"\x00" * 20)
+    code, text = invoke("inspect", str(junk))
+    assert code == 0 and "junk.jpg" in text

@@ -59,6 +59,8 @@ TEXT_EXPECTED = [
     ("CON003", "violation", "cookie-notice", 48, 1),  # only "Decline": an opt-out, not consent
     ("CON004", "incomplete", "cookie-notice", 48, 1),  # policy named; a link cannot be seen in text
     ("CON005", "pass", "cookie-notice", 48, 1),
+    ("PRV001", "incomplete", "figure-1", 16, 1),  # the image files are not in text input
+    ("PRV001", "incomplete", "teaser-1-image", 20, 1),
 ]
 
 HTML_EXPECTED = [
@@ -78,6 +80,7 @@ HTML_EXPECTED = [
     ("CON003", "violation", "cookie-notice", 74, 3),
     ("CON004", "pass", "cookie-notice", 76, 67),
     ("CON005", "pass", "cookie-notice", 74, 3),
+    ("PRV001", "incomplete", "image-1", 29, 13),  # /img/defense-ministers-handshake.jpg is not in the crawl
 ]
 
 
@@ -93,6 +96,8 @@ def test_rule_outcomes_text() -> None:
         "AIL001": "incomplete", "AIL002": "incomplete", "AIL003": "incomplete", "AIL004": "incomplete",
         "AIL005": "inapplicable", "AIL006": "inapplicable", "AIL007": "inapplicable", "AIL008": "incomplete",
         "AIL009": "inapplicable", "AIL010": "inapplicable", "AIL011": "inapplicable",
+        "PRV001": "incomplete", "PRV002": "inapplicable", "PRV003": "inapplicable", "PRV004": "inapplicable",
+        "PRV005": "inapplicable", "PRV006": "inapplicable",
         "ATT001": "violation", "ATT002": "violation", "CON001": "pass", "CON002": "inapplicable",
         "CON003": "violation", "CON004": "incomplete", "CON005": "pass",
     }

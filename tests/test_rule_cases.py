@@ -35,6 +35,45 @@ def test_every_rule_has_cases() -> None:
     assert codes <= have, f"rules without a case file: {sorted(codes - have)}"
 
 
+FIXTURE_IMAGES = Path(__file__).parent / "fixtures" / "images"
+AIGC_JSON = ('{"Label":"1","ContentProducer":"001191110102MACQD9K64010000","ProduceID":"a1","ReservedCode1":"",'
+             '"ContentPropagator":"","PropagateID":"","ReservedCode2":""}')
+IPTC = "http://cv.iptc.org/newscodes/digitalsourcetype/"
+
+
+def _xmp(source_type: str) -> bytes:
+    return (
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/" '
+        f'Iptc4xmpExt:DigitalSourceType="{source_type}"/></rdf:RDF></x:xmpmeta>'
+    ).encode()
+
+
+def _image(recipe: str) -> bytes:
+    """Image files for provenance cases: copied fixtures ("copy:NAME") or made with Pillow."""
+    import io
+
+    from PIL import Image, PngImagePlugin
+
+    if recipe.startswith("copy:"):
+        return (FIXTURE_IMAGES / recipe[5:]).read_bytes()
+    buffer = io.BytesIO()
+    picture = Image.new("RGB", (8, 8), (200, 120, 40))
+    if recipe == "png-aigc":
+        info = PngImagePlugin.PngInfo()
+        info.add_text("AIGC", AIGC_JSON)
+        picture.save(buffer, "PNG", pnginfo=info)
+    elif recipe == "jpeg-ai":
+        picture.save(buffer, "JPEG", xmp=_xmp(IPTC + "trainedAlgorithmicMedia"))
+    elif recipe == "jpeg-camera":
+        picture.save(buffer, "JPEG", xmp=_xmp(IPTC + "digitalCapture"))
+    elif recipe == "jpeg-bare-code":
+        picture.save(buffer, "JPEG", xmp=_xmp("trainedAlgorithmicMedia"))
+    else:
+        picture.save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
 def _check(code: str, results: list[Any], expected: list[dict[str, Any]]) -> None:
     got = [(r.outcome.value, r.item.kind if r.item else None, r.location.line if r.location else None)
            for r in results]
@@ -51,12 +90,17 @@ def _check(code: str, results: list[Any], expected: list[dict[str, Any]]) -> Non
 @pytest.mark.parametrize(("code", "case"), _cases())
 def test_rule_case(code: str, case: dict[str, Any], tmp_path: Path) -> None:
     """A case is one page (`page`), or a small site in a wget-mirror layout (`pages`: path -> text)
-    with expectations per page (`expect_pages`, `outcomes`)."""
+    with expectations per page (`expect_pages`, `outcomes`); `images` (path -> recipe) puts image
+    files beside the pages."""
     pages = case.get("pages") or {("page.txt" if case.get("format") == "text" else "page.html"): case["page"]}
     for rel, text in pages.items():
         target = tmp_path / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
+    for rel, recipe in case.get("images", {}).items():
+        target = tmp_path / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(_image(recipe))
     packs = load_packs()
     engine = Engine(packs, select_rules(packs, (code,)), Options(site="test.example"))
     result = run(discover([str(tmp_path)]), engine)

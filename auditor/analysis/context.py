@@ -8,6 +8,7 @@ from auditor.analysis.attribution import Attribution, find_attribution
 from auditor.analysis.chat import ChatWidget, find_widgets, load_catalogue
 from auditor.analysis.consent import ConsentVocabulary, Notice, find_notice
 from auditor.analysis.disclosures import FoundDisclosure, LabelledImage, find_disclosures, labelled_images
+from auditor.analysis.provenance import ImageProvenance, find_provenance
 from auditor.analysis.signals import MachineSignal, find_signals
 from auditor.facts.model import PageFacts
 from auditor.lexicon import Lexicon
@@ -24,6 +25,7 @@ class PageContext:
     _attribution: Attribution | None = field(default=None, repr=False)
     _signals: list[MachineSignal] | None = field(default=None, repr=False)
     _chat: list[ChatWidget] | None = field(default=None, repr=False)
+    _provenance: list[ImageProvenance] | None = field(default=None, repr=False)
 
     @property
     def disclosures(self) -> list[FoundDisclosure]:
@@ -60,3 +62,9 @@ class PageContext:
         if self._chat is None:
             self._chat = find_widgets(self.facts, load_catalogue())
         return self._chat
+
+    @property
+    def provenance(self) -> list[ImageProvenance]:
+        if self._provenance is None:
+            self._provenance = find_provenance(self.facts, self.labelled_images, self.signals)
+        return self._provenance

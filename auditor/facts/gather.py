@@ -22,8 +22,10 @@ def gather_page(
     is_html = source.input_format == "html"
     headers, body = split_headers(raw.data)
     text, encoding = decode_page(body, is_html=is_html, declared=header_charset(headers))
+    depth = len(source.relative_path.split("/"))
+    root = source.file.parents[depth - 1] if depth <= len(source.file.parents) else source.file.parent
     facts = PageFacts(path=source.display_path, input_format=source.input_format, encoding=encoding,
-                      http_headers=headers)
+                      http_headers=headers, source_file=str(source.file), input_root=str(root))
     if is_html:
         gather_html(text, facts)
         canonical = next((m.value for m in facts.meta if m.key == "link:canonical"), None)

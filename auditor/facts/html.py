@@ -382,6 +382,12 @@ def _record_element(
     if tag == "img":
         alt = el.get("alt")
         src = (el.get("src") or el.get("data-src") or "").strip()
+        # <picture><source srcset> and lazy-loading attributes name the same image's other files.
+        sources = [v for v in (el.get("data-srcset"), el.get("data-src") if el.get("src") else None) if v]
+        parent = el.getparent()
+        if parent is not None and isinstance(parent.tag, str) and parent.tag.lower() == "picture":
+            sources.extend(sib.get("srcset") or "" for sib in parent
+                           if isinstance(sib.tag, str) and sib.tag.lower() == "source")
         facts.images.append(
             Image(
                 src=src,
@@ -395,6 +401,7 @@ def _record_element(
                 location=loc,
                 hidden=hidden,
                 decorative=role in ("presentation", "none") or alt == "",
+                sources=[x for x in sources if x],
             )
         )
     elif tag == "a":

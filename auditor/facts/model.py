@@ -129,6 +129,7 @@ class Image:
     location: SourceLocation
     hidden: bool = False
     decorative: bool = False
+    sources: list[str] = field(default_factory=list)  # <picture> srcsets, data-src and data-srcset
     caption: str | None = None  # the figcaption of the figure holding it
     credit: str | None = None  # a credit or source line ("Photo: Reuters", "© AFP", class "credit")
 
@@ -193,6 +194,8 @@ class PageFacts:
     path: str
     input_format: str  # html | text
     url: str | None = None
+    source_file: str | None = None  # the page's file on disk, for files saved beside it
+    input_root: str | None = None  # the folder the input was given as (a wget mirror's root)
     site: str = ""
     encoding: str | None = None
     language: str | None = None

@@ -1,0 +1,149 @@
+"""Finding an image's bytes for a page, without any network access.
+
+Where the bytes can come from:
+- a `data:` URI in the page itself (decoded here, with a size limit);
+- a local file saved with the page: relative to the page's own folder, or, for a wget mirror
+  (`host/path/file.html`), at `host/path` of the image URL under the input root; an image on
+  another host is looked for under that host's folder of the same mirror;
+- later, a response record of the same WARC (the archive input wires that in).
+`srcset` and `<picture>` candidates are tried too, largest first. A path never leaves the input
+root, whatever `../` the page writes. When nothing is found the image is `missing`, with the places
+looked at, and the rules that need its bytes end `incomplete`: never a guess.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, unquote_to_bytes, urljoin, urlsplit
+
+MAX_IMAGE_BYTES = 50 * 1024 * 1024
+_DATA_URI = re.compile(r"^data:(?P<mime>[\w.+-]+/[\w.+-]+)?(?P<params>(?:;[^,;]*)*?)(?P<b64>;base64)?,", re.I)
+
+
+@dataclass(slots=True)
+class ImageBytes:
+    origin: str  # "data-uri" | "local-file" | "missing" | "error"
+    candidate: str  # the src or srcset URL the bytes belong to
+    data: bytes | None = None
+    path: str | None = None  # the local file, shown relative to the input root
+    tried: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def srcset_candidates(srcset: str | None) -> list[str]:
+    """URLs of a srcset, largest first (by width or density descriptor)."""
+    if not srcset:
+        return []
+    scored = []
+    for position, part in enumerate(p.strip() for p in srcset.split(",")):
+        if not part:
+            continue
+        url, _, descriptor = part.partition(" ")
+        descriptor = descriptor.strip().lower()
+        try:
+            size = float(descriptor[:-1]) if descriptor[-1:] in ("w", "x") else 1.0
+        except ValueError:
+            size = 1.0
+        scored.append((-size, position, url.strip()))
+    return [url for _, _, url in sorted(scored)]
+
+
+def decode_data_uri(uri: str) -> bytes | None:
+    match = _DATA_URI.match(uri)
+    if not match:
+        return None
+    payload = uri[match.end():]
+    if len(payload) > MAX_IMAGE_BYTES * 4 // 3 + 16:
+        raise ValueError("data: URI larger than the image size limit")
+    try:
+        if match.group("b64"):
+            return base64.b64decode(re.sub(r"\s+", "", unquote(payload)), validate=False)
+        return unquote_to_bytes(payload)
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError(f"undecodable data: URI ({exc})") from None
+
+
+class ImageResolver:
+    """Resolves image URLs of one page to bytes on disk (or in the page)."""
+
+    def __init__(self, page_file: Path | None, input_root: Path | None, page_url: str | None) -> None:
+        self.page_file = page_file
+        self.root = input_root.resolve() if input_root is not None else None
+        self.page_url = page_url
+
+    def _inside_root(self, path: Path) -> Path | None:
+        if self.root is None:
+            return None
+        try:
+            resolved = path.resolve()
+        except (OSError, RuntimeError):
+            return None
+        return resolved if resolved.is_relative_to(self.root) else None
+
+    def _local_candidates(self, src: str) -> list[Path]:
+        if self.root is None or self.page_file is None:
+            return []
+        parts = urlsplit(src)
+        paths: list[Path] = []
+        path = unquote(parts.path)
+        if parts.scheme in ("http", "https") or src.startswith("//") or (self.page_url and not parts.scheme):
+            absolute = urljoin(self.page_url or "", src) if self.page_url else src
+            target = urlsplit(absolute)
+            if target.hostname:
+                host_dir = self.root / target.hostname
+                rel = unquote(target.path).lstrip("/")
+                if rel:
+                    paths.append(host_dir / rel)
+                    if target.query:  # wget keeps the query in the file name
+                        paths.append(host_dir / f"{rel}?{target.query}")
+        if not parts.scheme and not src.startswith("//") and path:
+            if path.startswith("/"):
+                paths.append(self.root / path.lstrip("/"))
+            else:
+                paths.append(self.page_file.parent / path)
+        return paths
+
+    def resolve(self, candidates: list[str]) -> ImageBytes:
+        tried: list[str] = []
+        first = next((c for c in candidates if c), "")
+        for src in candidates:
+            src = src.strip()
+            if not src:
+                continue
+            if src.lower().startswith("data:"):
+                try:
+                    data = decode_data_uri(src)
+                except ValueError as exc:
+                    return ImageBytes("error", src[:80], error=str(exc))
+                if data:
+                    return ImageBytes("data-uri", src[:80], data=data)
+                continue
+            for path in self._local_candidates(src):
+                inside = self._inside_root(path)
+                shown = self._shown(path)
+                if inside is None:
+                    tried.append(f"{shown} (outside the input folder: not read)")
+                    continue
+                tried.append(shown)
+                if inside.is_file():
+                    try:
+                        size = inside.stat().st_size
+                        if size > MAX_IMAGE_BYTES:
+                            return ImageBytes("error", src, path=shown, tried=tried,
+                                              error=f"image file larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MiB")
+                        return ImageBytes("local-file", src, data=inside.read_bytes(), path=shown, tried=tried)
+                    except OSError as exc:
+                        return ImageBytes("error", src, path=shown, tried=tried, error=f"cannot read ({exc})")
+        return ImageBytes("missing", first[:300], tried=tried)
+
+    def _shown(self, path: Path) -> str:
+        if self.root is not None:
+            try:
+                return path.resolve().relative_to(self.root).as_posix()
+            except (ValueError, OSError, RuntimeError):
+                pass
+        return path.as_posix()
