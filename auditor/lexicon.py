@@ -276,7 +276,8 @@ class Lexicon:
         # one search over all of them first (no word boundaries: a cheap superset), so the many
         # blocks without any skip the rest; then each language runs only where its own words occur.
         every_word = [w for lang in languages for w in lang.trigger_words]
-        self.prefilter = re.compile(_alt(every_word) or NEVER)
+        # The ASCII start boundary holds in every language ("ai" never inside "said").
+        self.prefilter = re.compile(rf"(?<![a-z0-9])(?:{_alt(every_word) or NEVER})")
         # A tool named on its own ("– Midjourney"): a credit in a caption, a topic elsewhere. The
         # disclosure analysis decides which, from where the block sits.
         self.tools = re.compile(rf"(?<!\w)(?:{_alt(tools) or NEVER})(?!\w)")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,43 +69,41 @@ def decode_data_uri(uri: str) -> bytes | None:
 
 
 class ImageResolver:
-    """Resolves image URLs of one page to bytes on disk (or in the page)."""
+    """Resolves image URLs of one page to bytes on disk (or in the page). Paths are handled as
+    strings (os.path): a page may have hundreds of images and pathlib costs add up."""
 
     def __init__(self, page_file: Path | None, input_root: Path | None, page_url: str | None) -> None:
-        self.page_file = page_file
-        self.root = input_root.resolve() if input_root is not None else None
+        self.page_dir = os.path.dirname(os.path.abspath(page_file)) if page_file is not None else None
+        self.root = str(input_root.resolve()) if input_root is not None else None
         self.page_url = page_url
 
-    def _inside_root(self, path: Path) -> Path | None:
+    def _inside_root(self, path: str) -> str | None:
+        """The normalised path when it stays inside the input root (a string test, no system call)."""
         if self.root is None:
             return None
-        try:
-            resolved = path.resolve()
-        except (OSError, RuntimeError):
-            return None
-        return resolved if resolved.is_relative_to(self.root) else None
+        normal = os.path.normpath(os.path.join(self.root, path))
+        return normal if normal == self.root or normal.startswith(self.root + os.sep) else None
 
-    def _local_candidates(self, src: str) -> list[Path]:
-        if self.root is None or self.page_file is None:
+    def _local_candidates(self, src: str) -> list[str]:
+        if self.root is None or self.page_dir is None:
             return []
         parts = urlsplit(src)
-        paths: list[Path] = []
+        paths: list[str] = []
         path = unquote(parts.path)
         if parts.scheme in ("http", "https") or src.startswith("//") or (self.page_url and not parts.scheme):
             absolute = urljoin(self.page_url or "", src) if self.page_url else src
             target = urlsplit(absolute)
             if target.hostname:
-                host_dir = self.root / target.hostname
                 rel = unquote(target.path).lstrip("/")
                 if rel:
-                    paths.append(host_dir / rel)
+                    paths.append(os.path.join(self.root, target.hostname, rel))
                     if target.query:  # wget keeps the query in the file name
-                        paths.append(host_dir / f"{rel}?{target.query}")
+                        paths.append(os.path.join(self.root, target.hostname, f"{rel}?{target.query}"))
         if not parts.scheme and not src.startswith("//") and path:
             if path.startswith("/"):
-                paths.append(self.root / path.lstrip("/"))
+                paths.append(os.path.join(self.root, path.lstrip("/")))
             else:
-                paths.append(self.page_file.parent / path)
+                paths.append(os.path.join(self.page_dir, path))
         return paths
 
     def resolve(self, candidates: list[str]) -> ImageBytes:
@@ -129,21 +128,23 @@ class ImageResolver:
                     tried.append(f"{shown} (outside the input folder: not read)")
                     continue
                 tried.append(shown)
-                if inside.is_file():
+                # A symlink inside the mirror may still point outside it: check the real path of
+                # files that exist (most candidates do not, and cost one stat only).
+                if os.path.isfile(inside) and self._inside_root(os.path.realpath(inside)) is not None:
                     try:
-                        size = inside.stat().st_size
+                        size = os.path.getsize(inside)
                         if size > MAX_IMAGE_BYTES:
                             return ImageBytes("error", src, path=shown, tried=tried,
                                               error=f"image file larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MiB")
-                        return ImageBytes("local-file", src, data=inside.read_bytes(), path=shown, tried=tried)
+                        with open(inside, "rb") as fh:
+                            return ImageBytes("local-file", src, data=fh.read(), path=shown, tried=tried)
                     except OSError as exc:
                         return ImageBytes("error", src, path=shown, tried=tried, error=f"cannot read ({exc})")
         return ImageBytes("missing", first[:300], tried=tried)
 
-    def _shown(self, path: Path) -> str:
+    def _shown(self, path: str) -> str:
         if self.root is not None:
-            try:
-                return path.resolve().relative_to(self.root).as_posix()
-            except (ValueError, OSError, RuntimeError):
-                pass
-        return path.as_posix()
+            normal = os.path.normpath(os.path.join(self.root, path))
+            if normal.startswith(self.root + os.sep):
+                return normal[len(self.root) + 1:].replace(os.sep, "/")
+        return path.replace(os.sep, "/")
