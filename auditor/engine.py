@@ -19,7 +19,7 @@ from auditor import __version__
 from auditor.analysis.consent import ConsentVocabulary, load_vocabulary
 from auditor.analysis.context import PageContext
 from auditor.analysis.disclosures import label_block_classifier
-from auditor.analysis.summary import PageSummary, site_ai_summary, summarise
+from auditor.analysis.summary import PageSummary, site_ai_summary, site_consent_summary, summarise
 from auditor.checks import CHECKS, SITE_CHECKS, Finding
 from auditor.facts.gather import gather_page
 from auditor.inputs.files import PageReadError, PageSource, read_page
@@ -185,6 +185,7 @@ class Engine:
                 tool=tool, rule_packs=packs, generated_at=generated_at, site=name,
                 fail_on=self.options.fail_on, totals=totals(pages, errors), rules=rule_infos,
                 pages=pages, errors=errors, ai_labels=site_ai_summary(state.summaries),
+                consent=site_consent_summary(state.summaries),
             )
         all_pages = [p for s in sites.values() for p in s.pages]
         all_errors = [e for s in sites.values() for e in s.errors] + self.orphan_errors

@@ -166,14 +166,46 @@ class ProvenanceRecord(_Model):
     location: Location | None = None
 
 
+class TrackerRecord(_Model):
+    name: str
+    category: str
+    purpose: str
+    how: str
+    held_back: bool  # cannot run before consent (type="text/plain", data-src ...)
+
+
 class CookieNotice(_Model):
+    """The page's consent record: the banner, how it was recognised, its choices, and what the
+    page's scripts do about consent."""
+
     found: bool
     cmp: str | None = None
+    recognised_by: str | None = None
+    banner_in_html: bool = False  # False when a platform injects its banner at run time
     choices: list[str] = Field(default_factory=list)
     choice_texts: list[str] = Field(default_factory=list)
     policy_link: str | None = None
     purposes: list[str] = Field(default_factory=list)
+    prechecked_boxes: int = 0
+    legitimate_interest: bool = False
+    implied_consent: bool = False
+    tcf: bool = False
+    gpp: bool = False
+    consent_mode: dict[str, str] = Field(default_factory=dict)
+    held_back_scripts: int = 0
+    trackers: list[TrackerRecord] = Field(default_factory=list)
     location: Location | None = None
+
+
+class ConsentSummary(_Model):
+    """A site's consent picture: platforms in use, banner coverage, trackers per page."""
+
+    pages: int = 0
+    pages_with_notice: int = 0
+    pages_without_notice: list[str] = Field(default_factory=list)
+    cmps: dict[str, int] = Field(default_factory=dict)
+    trackers: dict[str, int] = Field(default_factory=dict)
+    pages_with_trackers_before_consent: int = 0
 
 
 class PageReport(_Model):
@@ -267,6 +299,7 @@ class SiteReport(_Model):
     fail_on: Severity
     totals: Totals
     ai_labels: AILabelSummary = Field(default_factory=AILabelSummary)
+    consent: ConsentSummary = Field(default_factory=ConsentSummary)
     rules: list[RuleInfo]
     pages: list[PageReport]
     errors: list[InputError] = Field(default_factory=list)

@@ -59,6 +59,8 @@ TEXT_EXPECTED = [
     ("CON003", "violation", "cookie-notice", 48, 1),  # only "Decline": an opt-out, not consent
     ("CON004", "incomplete", "cookie-notice", 48, 1),  # policy named; a link cannot be seen in text
     ("CON005", "pass", "cookie-notice", 48, 1),
+    ("CON008", "pass", "cookie-notice", 48, 1),
+    ("CON009", "pass", "cookie-notice", 48, 1),
     ("PRV001", "incomplete", "figure-1", 16, 1),  # the image files are not in text input
     ("PRV001", "incomplete", "teaser-1-image", 20, 1),
 ]
@@ -80,6 +82,8 @@ HTML_EXPECTED = [
     ("CON003", "violation", "cookie-notice", 74, 3),
     ("CON004", "pass", "cookie-notice", 76, 67),
     ("CON005", "pass", "cookie-notice", 74, 3),
+    ("CON008", "pass", "cookie-notice", 74, 3),
+    ("CON009", "pass", "cookie-notice", 74, 3),
     ("PRV001", "incomplete", "image-1", 29, 13),  # /img/defense-ministers-handshake.jpg is not in the crawl
 ]
 
@@ -99,7 +103,9 @@ def test_rule_outcomes_text() -> None:
         "PRV001": "incomplete", "PRV002": "inapplicable", "PRV003": "inapplicable", "PRV004": "inapplicable",
         "PRV005": "inapplicable", "PRV006": "inapplicable",
         "ATT001": "violation", "ATT002": "violation", "CON001": "pass", "CON002": "inapplicable",
-        "CON003": "violation", "CON004": "incomplete", "CON005": "pass",
+        "CON003": "violation", "CON004": "incomplete", "CON005": "pass", "CON006": "inapplicable",
+        "CON007": "inapplicable", "CON008": "pass", "CON009": "pass", "CON010": "inapplicable",
+        "CON011": "inapplicable", "CON012": "inapplicable",
     }
 
 

@@ -18,8 +18,10 @@ from urllib.parse import urlsplit
 import tomllib
 from pydantic import BaseModel, ConfigDict, Field
 
+from auditor.analysis.consent_signals import ConsentSignals
+from auditor.analysis.selectors import matches_any
 from auditor.facts.model import Control, Link, PageFacts, SourceLocation, TextBlock
-from auditor.models import CookieNotice
+from auditor.models import CookieNotice, TrackerRecord
 
 BANNER_NAME = re.compile(
     r"cookie|consent|gdpr|(?:^|[-_])cmp(?:[-_]|$)|privacy[-_]?(?:banner|notice|bar)|cc[-_](?:banner|window)"
@@ -29,12 +31,21 @@ MAX_CHOICE_WORDS = 6  # a text block this short after the notice can be a choice
 
 
 class CmpEntry(BaseModel):
+    """One consent platform's public fingerprint (see rules/data/consent.toml)."""
+
     model_config = ConfigDict(extra="forbid")
     name: str
     root_ids: list[str] = Field(default_factory=list)
     root_id_prefixes: list[str] = Field(default_factory=list)
     root_classes: list[str] = Field(default_factory=list)
     script_hosts: list[str] = Field(default_factory=list)
+    script_paths: list[str] = Field(default_factory=list)  # substrings of self-hosted script paths
+    globals: list[str] = Field(default_factory=list)  # markers in inline scripts ("OneTrust.", "Cookiebot")
+    accept: list[str] = Field(default_factory=list)  # simple selectors: #id, .class, tag.class, [attr=value]
+    reject: list[str] = Field(default_factory=list)
+    settings: list[str] = Field(default_factory=list)
+    tcf_cmp_id: int | None = None
+    reference: str = ""
 
 
 class PolicyWords(BaseModel):
@@ -73,6 +84,10 @@ class ConsentVocabulary:
         self.cmp_id_prefixes = tuple(p for p, _ in self.cmp_by_prefix)
         self.cmp_by_class = {k.lower(): c.name for c in data.cmp for k in c.root_classes}
         self.cmp_by_host = {h: c.name for c in data.cmp for h in c.script_hosts}
+        self.cmp_paths = [(p.lower(), c.name) for c in data.cmp for p in c.script_paths]
+        self.cmp_globals = [(g, c.name) for c in data.cmp for g in c.globals]
+        self.cmp_named = {c.name: c for c in data.cmp}
+        self.phrases = ConsentPhrases()
 
     def choice_of(self, text: str) -> str | None:
         key = re.sub(r"[^\w\s'’-]+", "", text.lower()).strip()
@@ -81,6 +96,18 @@ class ConsentVocabulary:
             if key in self.choices.get(kind, set()):
                 return kind
         return None
+
+
+class ConsentPhrases:
+    """Phrases from rules/data/consent_phrases.toml: legitimate interest, implied consent, reject
+    links ("continue without accepting") and cookie-wall words."""
+
+    def __init__(self, data: dict[str, list[str]] | None = None) -> None:
+        data = data or {}
+        self.legitimate_interest = _words(data.get("legitimate_interest") or ["legitimate interest"])
+        self.implied_consent = _words(data.get("implied_consent") or ["by continuing to use"])
+        self.reject_links = {w.lower() for w in data.get("reject_link_words", [])}
+        self.pay_or_subscribe = _words(data.get("pay_or_subscribe") or ["subscribe"])
 
 
 @lru_cache(maxsize=4)
@@ -92,7 +119,15 @@ def load_vocabulary(path: Path | None = None) -> ConsentVocabulary:
         data = ConsentData.model_validate(tomllib.loads(file.read_text(encoding="utf-8")))
     except (OSError, tomllib.TOMLDecodeError, ValueError) as exc:
         raise RulePackError(f"{file.name}: invalid consent data: {exc}") from None
-    return ConsentVocabulary(data)
+    vocabulary = ConsentVocabulary(data)
+    phrases = file.parent / "consent_phrases.toml"
+    if phrases.is_file():
+        try:
+            raw = tomllib.loads(phrases.read_text(encoding="utf-8"))
+            vocabulary.phrases = ConsentPhrases({k: v for k, v in raw.items() if isinstance(v, list)})
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise RulePackError(f"{phrases.name}: invalid consent phrases: {exc}") from None
+    return vocabulary
 
 
 @dataclass(slots=True)
@@ -110,19 +145,36 @@ class Notice:
     recognised_by: str | None = None
     location: SourceLocation | None = None
     markup: bool = True  # False for text input, where links and buttons cannot be told apart
+    element_kinds: list[str] = field(default_factory=list)  # "button" or "link", one per control
+    prechecked: list[SourceLocation] = field(default_factory=list)
+    legitimate_interest: str | None = None
+    implied_consent: str | None = None
+    signals: ConsentSignals | None = None
 
     @property
     def choices(self) -> set[str]:
         return {c for c, _, _ in self.controls}
 
     def model(self) -> CookieNotice:
+        signals = self.signals or ConsentSignals()
         return CookieNotice(
             found=self.found,
             cmp=self.cmp,
+            recognised_by=self.recognised_by,
+            banner_in_html=bool(self.blocks) and self.markup,
             choices=sorted(self.choices),
             choice_texts=[t for _, t, _ in self.controls],
             policy_link=self.policy_link.href if self.policy_link else None,
             purposes=self.purposes,
+            prechecked_boxes=len(self.prechecked),
+            legitimate_interest=self.legitimate_interest is not None,
+            implied_consent=self.implied_consent is not None,
+            tcf=signals.tcf,
+            gpp=signals.gpp,
+            consent_mode=dict(sorted(signals.consent_mode.items())),
+            held_back_scripts=signals.held_back,
+            trackers=[TrackerRecord(name=t.name, category=t.category, purpose=t.purpose, how=t.how,
+                                    held_back=t.held_back) for t in signals.trackers],
             location=self.location.model() if self.location else None,
         )
 
@@ -138,24 +190,35 @@ def _banner_node(facts: PageFacts, node: int | None) -> int | None:
     return None
 
 
-def _cmp_of(facts: PageFacts, vocab: ConsentVocabulary) -> tuple[str | None, str | None]:
+def _cmp_of(facts: PageFacts, vocab: ConsentVocabulary) -> tuple[str | None, str | None, int | None]:
+    """(platform, how it was recognised, its banner root node when the banner is in the HTML)."""
     for n in facts.nodes:
         if n.id:
             name = vocab.cmp_by_id.get(n.id)
             if name is None and vocab.cmp_id_prefixes and n.id.startswith(vocab.cmp_id_prefixes):
                 name = next(c for p, c in vocab.cmp_by_prefix if n.id.startswith(p))
             if name:
-                return name, f"banner root #{n.id}"
+                return name, f"banner root #{n.id}", n.index
         for c in n.classes:
             if c in vocab.cmp_by_class:
-                return vocab.cmp_by_class[c], f"banner root .{c}"
+                return vocab.cmp_by_class[c], f"banner root .{c}", n.index
     for script in facts.scripts:
-        host = (urlsplit(script.src).hostname or "") if script.src else ""
-        while host:
-            if host in vocab.cmp_by_host:
-                return vocab.cmp_by_host[host], f"script from {urlsplit(script.src or '').hostname}"
-            host = host.partition(".")[2]
-    return None, None
+        if script.src:
+            host = urlsplit(script.src).hostname or ""
+            shown = host
+            while host:
+                if host in vocab.cmp_by_host:
+                    return vocab.cmp_by_host[host], f"script from {shown}", None
+                host = host.partition(".")[2]
+            path = script.src.lower()
+            for marker, name in vocab.cmp_paths:
+                if marker in path:
+                    return name, f"script {marker}", None
+        elif script.text:
+            for marker, name in vocab.cmp_globals:
+                if marker in script.text:
+                    return name, f"inline script naming {marker!r}", None
+    return None, None, None
 
 
 def _root_for(facts: PageFacts, block: TextBlock) -> int | None:
@@ -171,12 +234,22 @@ def _root_for(facts: PageFacts, block: TextBlock) -> int | None:
     return block.node
 
 
-def find_notice(facts: PageFacts, vocab: ConsentVocabulary) -> Notice:
-    cmp, recognised_by = _cmp_of(facts, vocab)
-    notice = _text_notice(facts, vocab) if facts.input_format == "text" else _html_notice(facts, vocab)
+def find_notice(facts: PageFacts, vocab: ConsentVocabulary, signals: ConsentSignals | None = None) -> Notice:
+    if facts.input_format == "text":
+        notice = _text_notice(facts, vocab)
+        notice.signals = signals
+        return notice
+    cmp, recognised_by, cmp_root = _cmp_of(facts, vocab)
+    notice = Notice(False)
+    if cmp_root is not None and any(facts.is_inside(b.node, cmp_root) for b in facts.blocks):
+        notice = _notice_at(facts, vocab, cmp_root, cmp)  # the platform's banner, rendered in the HTML
+    if not notice.found:
+        notice = _html_notice(facts, vocab)
     if cmp and not notice.found:
         notice = Notice(found=True, cmp=cmp, recognised_by=recognised_by)
-    notice.cmp, notice.recognised_by = cmp, recognised_by or notice.recognised_by
+    if cmp:
+        notice.cmp, notice.recognised_by = cmp, recognised_by
+    notice.signals = signals
     return notice
 
 
@@ -194,28 +267,53 @@ def _html_notice(facts: PageFacts, vocab: ConsentVocabulary) -> Notice:
         if named is None and block.region not in BANNER_REGIONS:
             continue
         root = _root_for(facts, block)
-        if root is None:
-            continue
-        inside = [b for b in facts.blocks if facts.is_inside(b.node, root)]
-        controls: list[Control] = [c for c in facts.controls if facts.is_inside(c.node, root)]
-        links = [lk for lk in facts.links if facts.is_inside(lk.node, root)]
-        notice = Notice(True, blocks=inside, links=links, recognised_by="cookie notice wording",
-                        location=facts.nodes[root].location)
-        for control in controls:
-            choice = vocab.choice_of(control.text)
-            if choice:
-                notice.controls.append((choice, control.text, control.location))
-        for link in links:
-            choice = vocab.choice_of(link.text)
-            if choice:
-                notice.controls.append((choice, link.text, link.location))
-            elif notice.policy_link is None and _is_policy_link(link, vocab):
-                notice.policy_link = link
-        text = " ".join(b.text for b in inside)
-        notice.policy_mentioned = bool(vocab.policy.search(text))
-        notice.purposes = [name for name, rx in vocab.purposes.items() if rx.search(text)]
-        return notice
+        if root is not None:
+            return _notice_at(facts, vocab, root, None)
     return Notice(False)
+
+
+def _notice_at(facts: PageFacts, vocab: ConsentVocabulary, root: int, cmp: str | None) -> Notice:
+    """Read a banner from its root element: text, choices (by the platform's selectors, else by
+    their words), links, pre-ticked boxes, and the wording that matters to the rules."""
+    inside = [b for b in facts.blocks if facts.is_inside(b.node, root)]
+    controls: list[Control] = [c for c in facts.controls if facts.is_inside(c.node, root)]
+    links = [lk for lk in facts.links if facts.is_inside(lk.node, root)]
+    notice = Notice(True, blocks=inside, links=links, recognised_by="cookie notice wording",
+                    location=facts.nodes[root].location)
+    spec = vocab.cmp_named.get(cmp) if cmp else None
+    control_nodes = {c.node for c in controls}
+    for control in controls:
+        if control.kind == "checkbox":
+            if control.checked and not control.disabled:
+                notice.prechecked.append(control.location)
+            continue
+        choice = _choice_by_selector(facts, spec, control.node) or vocab.choice_of(control.text)
+        if choice:
+            notice.controls.append((choice, control.text, control.location))
+            notice.element_kinds.append("link" if control.tag == "a" else "button")
+    for link in links:
+        if link.node in control_nodes:
+            continue  # an <a role=button> is already a control
+        choice = _choice_by_selector(facts, spec, link.node) or vocab.choice_of(link.text)
+        if choice is None and link.text.lower().strip(" .") in vocab.phrases.reject_links:
+            choice = "reject"
+        if choice:
+            notice.controls.append((choice, link.text, link.location))
+            notice.element_kinds.append("link")
+        elif notice.policy_link is None and _is_policy_link(link, vocab):
+            notice.policy_link = link
+    _read_wording(notice, vocab, " ".join(b.text for b in inside))
+    return notice
+
+
+def _choice_by_selector(facts: PageFacts, spec: CmpEntry | None, node: int | None) -> str | None:
+    if spec is None or node is None:
+        return None
+    element = facts.nodes[node]
+    for choice, selectors in (("reject", spec.reject), ("accept", spec.accept), ("settings", spec.settings)):
+        if selectors and matches_any(element, selectors):
+            return choice
+    return None
 
 
 def _is_policy_link(link: Link, vocab: ConsentVocabulary) -> bool:
@@ -240,8 +338,16 @@ def _text_notice(facts: PageFacts, vocab: ConsentVocabulary) -> Notice:
                 choice = vocab.choice_of(b.text)
                 if choice:
                     notice.controls.append((choice, b.text, b.location))
-        text = " ".join(b.text for b in inside)
-        notice.policy_mentioned = bool(vocab.policy.search(text))
-        notice.purposes = [name for name, rx in vocab.purposes.items() if rx.search(text)]
+        _read_wording(notice, vocab, " ".join(b.text for b in inside))
         return notice
     return Notice(False)
+
+
+def _read_wording(notice: Notice, vocab: ConsentVocabulary, text: str) -> None:
+    """What the notice's words say: policy named, purposes, legitimate interest, implied consent."""
+    notice.policy_mentioned = bool(vocab.policy.search(text))
+    notice.purposes = [name for name, rx in vocab.purposes.items() if rx.search(text)]
+    match = vocab.phrases.legitimate_interest.search(text)
+    notice.legitimate_interest = match.group(0) if match else None
+    match = vocab.phrases.implied_consent.search(text)
+    notice.implied_consent = match.group(0) if match else None

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from auditor.analysis.attribution import Attribution, find_attribution
 from auditor.analysis.chat import ChatWidget, find_widgets, load_catalogue
 from auditor.analysis.consent import ConsentVocabulary, Notice, find_notice
+from auditor.analysis.consent_signals import ConsentSignals, find_consent_signals, load_trackers
 from auditor.analysis.disclosures import FoundDisclosure, LabelledImage, find_disclosures, labelled_images
 from auditor.analysis.provenance import ImageProvenance, find_provenance
 from auditor.analysis.signals import MachineSignal, find_signals
@@ -26,6 +27,7 @@ class PageContext:
     _signals: list[MachineSignal] | None = field(default=None, repr=False)
     _chat: list[ChatWidget] | None = field(default=None, repr=False)
     _provenance: list[ImageProvenance] | None = field(default=None, repr=False)
+    _consent_signals: ConsentSignals | None = field(default=None, repr=False)
 
     @property
     def disclosures(self) -> list[FoundDisclosure]:
@@ -42,7 +44,7 @@ class PageContext:
     @property
     def notice(self) -> Notice:
         if self._notice is None:
-            self._notice = find_notice(self.facts, self.vocabulary)
+            self._notice = find_notice(self.facts, self.vocabulary, self.consent_signals)
         return self._notice
 
     @property
@@ -68,3 +70,9 @@ class PageContext:
         if self._provenance is None:
             self._provenance = find_provenance(self.facts, self.labelled_images, self.signals)
         return self._provenance
+
+    @property
+    def consent_signals(self) -> ConsentSignals:
+        if self._consent_signals is None:
+            self._consent_signals = find_consent_signals(self.facts, load_trackers())
+        return self._consent_signals

@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from auditor.analysis.context import PageContext
 from auditor.analysis.disclosures import item_ref
 from auditor.facts.model import SourceLocation
-from auditor.models import AILabelSummary, ItemRef, KindCount
+from auditor.models import AILabelSummary, ConsentSummary, ItemRef, KindCount
 
 LABELLED_KINDS = ("main", "teaser", "figure", "media", "box")
 
@@ -47,6 +47,10 @@ class PageSummary:
     labelled_by_kind: dict[str, int] = field(default_factory=dict)
     wordings: dict[str, int] = field(default_factory=dict)
     classes: dict[str, int] = field(default_factory=dict)
+    notice: bool = False
+    cmp: str | None = None
+    trackers: list[str] = field(default_factory=list)
+    trackers_before_consent: bool = False
 
 
 def summarise(path: str, ctx: PageContext) -> PageSummary:
@@ -80,6 +84,10 @@ def summarise(path: str, ctx: PageContext) -> PageSummary:
         labelled_by_kind=dict(labelled_by_kind),
         wordings=dict(Counter(" ".join(d.match.text.split()) for d in ai)),
         classes=dict(Counter(d.match.disclosure_class for d in ai)),
+        notice=ctx.notice.found,
+        cmp=ctx.notice.cmp,
+        trackers=sorted({t.name for t in ctx.consent_signals.trackers}),
+        trackers_before_consent=any(not t.held_back and not t.cookieless for t in ctx.consent_signals.trackers),
     )
 
 
@@ -110,4 +118,17 @@ def site_ai_summary(pages: list[PageSummary]) -> AILabelSummary:
         classes=dict(sorted(classes.items())),
         dominant_wording=dominant or None,
         dominant_share=round(dominant_count / labels, 4) if labels else None,
+    )
+
+
+def site_consent_summary(pages: list[PageSummary]) -> ConsentSummary:
+    cmps: Counter[str] = Counter(p.cmp for p in pages if p.cmp)
+    trackers: Counter[str] = Counter(name for p in pages for name in p.trackers)
+    return ConsentSummary(
+        pages=len(pages),
+        pages_with_notice=sum(1 for p in pages if p.notice),
+        pages_without_notice=sorted(p.url or p.path for p in pages if not p.notice)[:50],
+        cmps=dict(sorted(cmps.items())),
+        trackers=dict(sorted(trackers.items())),
+        pages_with_trackers_before_consent=sum(1 for p in pages if p.trackers_before_consent),
     )
