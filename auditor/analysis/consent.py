@@ -24,7 +24,8 @@ from auditor.facts.model import Control, Link, PageFacts, SourceLocation, TextBl
 from auditor.models import CookieNotice, TrackerRecord
 
 BANNER_NAME = re.compile(
-    r"cookie|consent|gdpr|(?:^|[-_])cmp(?:[-_]|$)|privacy[-_]?(?:banner|notice|bar)|cc[-_](?:banner|window)"
+    r"cookie|consent|gdpr|dsgvo|rgpd|(?:^|[-_])cmp(?:[-_]|$)|privacy[-_]?(?:banner|notice|bar)|cc[-_](?:banner|window)"
+    r"|data[-_]?protection|datenschutz[-_]?(?:banner|hinweis)|pea_cook"
 )
 BANNER_REGIONS = frozenset({"footer", "dialog"})
 MAX_CHOICE_WORDS = 6  # a text block this short after the notice can be a choice (text input)
@@ -64,9 +65,23 @@ class ConsentData(BaseModel):
     cmp: list[CmpEntry] = Field(default_factory=list)
 
 
+_ALPHA = r"[0-9A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]"
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
 def _words(words: list[str]) -> re.Pattern[str]:
+    """Whole-word matching for spaced scripts; Chinese, Japanese and Korean words run into their
+    neighbours ("クッキーを使用", "本网站使用Cookie来"), so theirs match anywhere."""
     items = sorted({w.lower() for w in words}, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in items) + r")(?!\w)", re.IGNORECASE)
+    spaced = [re.escape(w) for w in items if not _UNSPACED.search(w)]
+    unspaced = [re.escape(w) for w in items if _UNSPACED.search(w)]
+    parts = []
+    if spaced:
+        # Boundaries against letters of alphabetic scripts only: "本网站使用Cookie来" still has "Cookie".
+        parts.append(rf"(?<!{_ALPHA})(?:" + "|".join(spaced) + rf")(?!{_ALPHA})")
+    if unspaced:
+        parts.append("(?:" + "|".join(unspaced) + ")")
+    return re.compile("|".join(parts) or r"(?!x)x", re.IGNORECASE)
 
 
 class ConsentVocabulary:
@@ -202,21 +217,24 @@ def _cmp_of(facts: PageFacts, vocab: ConsentVocabulary) -> tuple[str | None, str
         for c in n.classes:
             if c in vocab.cmp_by_class:
                 return vocab.cmp_by_class[c], f"banner root .{c}", n.index
-    for script in facts.scripts:
-        if script.src:
-            host = urlsplit(script.src).hostname or ""
+    sources = [(s.src, s.text) for s in facts.scripts]
+    # <link rel=preload as=script> loads a platform's script as surely as <script src> does.
+    sources += [(m.value, "") for m in facts.meta if m.key.startswith("link:") and "preload" in m.key]
+    for src, text in sources:
+        if src:
+            host = urlsplit(src).hostname or ""
             shown = host
             while host:
                 if host in vocab.cmp_by_host:
                     return vocab.cmp_by_host[host], f"script from {shown}", None
                 host = host.partition(".")[2]
-            path = script.src.lower()
+            path = src.lower()
             for marker, name in vocab.cmp_paths:
                 if marker in path:
                     return name, f"script {marker}", None
-        elif script.text:
+        elif text:
             for marker, name in vocab.cmp_globals:
-                if marker in script.text:
+                if marker in text:
                     return name, f"inline script naming {marker!r}", None
     return None, None, None
 
@@ -267,8 +285,14 @@ def _html_notice(facts: PageFacts, vocab: ConsentVocabulary) -> Notice:
         if named is None and block.region not in BANNER_REGIONS:
             continue
         root = _root_for(facts, block)
-        if root is not None:
-            return _notice_at(facts, vocab, root, None)
+        if root is None:
+            continue
+        notice = _notice_at(facts, vocab, root, None)
+        # In a plain footer, cookie wording without any choice is a sentence ("we bake cookies"),
+        # not a banner; a named banner container or a dialog needs no such proof.
+        if named is None and block.region == "footer" and not notice.controls and not notice.policy_link:
+            continue
+        return notice
     return Notice(False)
 
 
