@@ -217,7 +217,8 @@ def _cmp_of(facts: PageFacts, vocab: ConsentVocabulary) -> tuple[str | None, str
         for c in n.classes:
             if c in vocab.cmp_by_class:
                 return vocab.cmp_by_class[c], f"banner root .{c}", n.index
-    sources = [(s.src, s.text) for s in facts.scripts]
+    # A consent-delayed loader keeps its address in data-src.
+    sources = [(s.src or s.attrs.get("data-src"), s.text) for s in facts.scripts]
     # <link rel=preload as=script> loads a platform's script as surely as <script src> does.
     sources += [(m.value, "") for m in facts.meta if m.key.startswith("link:") and "preload" in m.key]
     for src, text in sources:

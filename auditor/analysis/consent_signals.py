@@ -79,6 +79,7 @@ class TrackerCatalogue:
         for spec in data.tracker:
             for host in spec.hosts:
                 self.by_host.setdefault(host.lower(), []).append(spec)
+        self.path_only = [spec for spec in data.tracker if spec.paths and not spec.hosts]
         self.pixels = [(p.lower(), spec) for spec in data.tracker for p in spec.pixel_hosts]
         self.globals = [(g, spec) for spec in data.tracker for g in spec.globals]
 
@@ -91,7 +92,8 @@ class TrackerCatalogue:
                 if not spec.paths or any(p.lower() in path for p in spec.paths):
                     return spec
             host = host.partition(".")[2]
-        return None
+        # Self-hosted tools (Matomo, Prebid.js) are known by their path on any host.
+        return next((spec for spec in self.path_only if any(p.lower() in path for p in spec.paths)), None)
 
 
 @lru_cache(maxsize=4)

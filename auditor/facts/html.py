@@ -338,7 +338,9 @@ def _record_script(el: etree._Element, facts: PageFacts, index: int | None, loc:
     src = el.get("src")
     body = el.text or ""
     attrs = {str(k): str(v) for k, v in el.attrib.items()}
-    facts.scripts.append(Script(src.strip() if src else None, stype, body[:20000], index, loc, attrs))
+    # Inline scripts are kept whole up to 200 KB: consent platforms and trackers are recognised
+    # from markers that may stand far into a bundled snippet.
+    facts.scripts.append(Script(src.strip() if src else None, stype, body[:200_000], index, loc, attrs))
     if stype == "application/ld+json" and body.strip():
         if len(body) > MAX_JSONLD_CHARS:
             facts.jsonld_errors.append(loc)
