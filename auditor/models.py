@@ -205,6 +205,7 @@ class ConsentSummary(_Model):
     pages_without_notice: list[str] = Field(default_factory=list)
     cmps: dict[str, int] = Field(default_factory=dict)
     trackers: dict[str, int] = Field(default_factory=dict)
+    trackers_by_page: dict[str, list[str]] = Field(default_factory=dict)
     pages_with_trackers_before_consent: int = 0
 
 

@@ -130,5 +130,7 @@ def site_consent_summary(pages: list[PageSummary]) -> ConsentSummary:
         pages_without_notice=sorted(p.url or p.path for p in pages if not p.notice)[:50],
         cmps=dict(sorted(cmps.items())),
         trackers=dict(sorted(trackers.items())),
+        trackers_by_page={p.url or p.path: p.trackers for p in sorted(pages, key=lambda p: p.url or p.path)
+                          if p.trackers},
         pages_with_trackers_before_consent=sum(1 for p in pages if p.trackers_before_consent),
     )
