@@ -165,6 +165,7 @@ class Notice:
     legitimate_interest: str | None = None
     implied_consent: str | None = None
     signals: ConsentSignals | None = None
+    unread_controls: list[str] = field(default_factory=list)  # buttons whose words are no known choice
 
     @property
     def choices(self) -> set[str]:
@@ -316,6 +317,8 @@ def _notice_at(facts: PageFacts, vocab: ConsentVocabulary, root: int, cmp: str |
         if choice:
             notice.controls.append((choice, control.text, control.location))
             notice.element_kinds.append("link" if control.tag == "a" else "button")
+        elif control.text.strip():
+            notice.unread_controls.append(control.text.strip()[:60])
     for link in links:
         if link.node in control_nodes:
             continue  # an <a role=button> is already a control

@@ -39,6 +39,13 @@ def cookie_no_accept(page: PageContext, params: NoParams) -> Iterator[Finding]:
         yield Finding(Outcome.incomplete,
                       "No choice can be read from the text around the notice; check its buttons on the page.",
                       BANNER, notice.location)
+    elif notice.unread_controls:
+        shown = ", ".join(f"'{t}'" for t in notice.unread_controls[:4])
+        yield Finding(Outcome.incomplete, f"The notice's buttons ({shown}) are no choice words this tool knows; "
+                      "check whether one of them accepts.", BANNER, notice.location)
+    elif notice.cmp:
+        yield Finding(Outcome.incomplete, f"The {notice.cmp} banner's text is in the page but its buttons are not: "
+                      "the platform adds them at run time. Check them in a browser.", BANNER, notice.location)
     else:
         yield Finding(Outcome.violation,
                       f"The notice informs about cookies{purposes} but offers no choice at all.",

@@ -5,7 +5,8 @@ strictly necessary. An analytics or advertising script that runs as soon as the 
 held back with type="text/plain" or data-src, not under Google Consent Mode with denied defaults)
 tracks before any choice, whether or not a banner is shown. Cookieless analytics (Plausible,
 Fathom) are not reported. A platform that blocks scripts itself at run time (OneTrust auto-block,
-Cookiebot auto mode) makes the static answer uncertain: `incomplete`.
+Cookiebot auto mode), or the IAB TCF API whose vendors read the consent string before setting
+cookies, makes the static answer uncertain: `incomplete`.
 """
 
 from __future__ import annotations
@@ -51,7 +52,11 @@ def trackers_before_consent(page: PageContext, params: NoParams) -> Iterator[Fin
         return
     names = ", ".join(sorted({t.name for t in live}))
     notice = page.notice
-    if _auto_blocking(page):
+    if page.consent_signals.tcf:
+        yield Finding(Outcome.incomplete, f"{names} load with the page, but the page runs the IAB TCF API: TCF "
+                      "vendors read the consent string before they set cookies. Check in a browser that they wait.",
+                      PAGE_TRACKERS, live[0].location, [t.location for t in live[1:6] if t.location])
+    elif _auto_blocking(page):
         yield Finding(Outcome.incomplete, f"{names} load without a consent gate in the HTML, but the consent "
                       "platform blocks scripts itself at run time; check in a browser that they wait.",
                       PAGE_TRACKERS, live[0].location, [t.location for t in live[1:6] if t.location])
