@@ -109,6 +109,7 @@ class Engine:
             page.disclosures = [d.to_model() for d in ctx.disclosures]
             page.signals = [s.to_model() for s in ctx.signals]
             page.provenance = [p.to_model() for p in ctx.provenance]
+            page.attribution = ctx.attribution.model()
             page.chat_widgets = [
                 ChatWidgetRecord(name=w.name, ai=w.ai, recognised_by=w.recognised_by, disclosure=w.disclosure)
                 for w in ctx.chat_widgets

@@ -174,6 +174,21 @@ class TrackerRecord(_Model):
     held_back: bool  # cannot run before consent (type="text/plain", data-src ...)
 
 
+class SourcedValue(_Model):
+    value: str
+    source: str  # visible | meta | json-ld | rel-author | itemprop | class | time | caption
+    location: Location | None = None
+
+
+class AttributionRecord(_Model):
+    """Who wrote the main article and when, and the image credits, each with where it came from."""
+
+    authors: list[SourcedValue] = Field(default_factory=list)
+    published: list[SourcedValue] = Field(default_factory=list)
+    modified: list[SourcedValue] = Field(default_factory=list)
+    image_credits: list[SourcedValue] = Field(default_factory=list)
+
+
 class CookieNotice(_Model):
     """The page's consent record: the banner, how it was recognised, its choices, and what the
     page's scripts do about consent."""
@@ -224,6 +239,7 @@ class PageReport(_Model):
     signals: list[MachineSignalRecord] = Field(default_factory=list)
     chat_widgets: list[ChatWidgetRecord] = Field(default_factory=list)
     provenance: list[ProvenanceRecord] = Field(default_factory=list)
+    attribution: AttributionRecord | None = None
     consent: CookieNotice | None = None
 
 

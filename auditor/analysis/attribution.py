@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.facts.model import PageFacts, SourceLocation, TextBlock
+from auditor.models import AttributionRecord, SourcedValue
 
 BYLINE = re.compile(
     r"^(?:by|written by|words by|von|par|por|di|door|av|af|przez|от|автор|text:|texte:|text von)"
@@ -23,6 +24,7 @@ AUTHOR_CLASS = re.compile(r"byline|author|writer|reporter")
 DATE_CLASS = re.compile(r"date|published|posted|dateline|timestamp|meta-time|pubtime")
 NOT_AUTHOR_CLASS = re.compile(r"comment|guide|bio|box|widget|list|more|other|related")
 AUTHOR_META = ("author", "article:author", "byl", "dc.creator", "dcterms.creator", "parsely-author", "sailthru.author")
+MODIFIED_META = ("article:modified_time", "og:updated_time", "last-modified", "dcterms.modified", "datemodified")
 DATE_META = (
     "article:published_time", "og:published_time", "published_time", "date", "pubdate", "publishdate",
     "publish-date", "dc.date", "dc.date.issued", "dcterms.created", "dcterms.issued", "datepublished",
@@ -55,6 +57,43 @@ class Sourced:
 class Attribution:
     authors: list[Sourced] = field(default_factory=list)
     published: list[Sourced] = field(default_factory=list)
+    modified: list[Sourced] = field(default_factory=list)
+    image_credits: list[Sourced] = field(default_factory=list)
+
+    def model(self) -> AttributionRecord:
+        def items(values: list[Sourced], clean: bool = False) -> list[SourcedValue]:
+            out: list[SourcedValue] = []
+            seen: set[tuple[str, str]] = set()
+            for v in values:
+                names = author_names(v.value) if clean else [v.value.strip()]
+                for name in names:
+                    if name and (name, v.source) not in seen:
+                        seen.add((name, v.source))
+                        out.append(SourcedValue(value=name[:200], source=v.source,
+                                                location=v.location.model() if v.location else None))
+            return out
+
+        return AttributionRecord(authors=items(self.authors, clean=True), published=items(self.published),
+                                 modified=items(self.modified), image_credits=items(self.image_credits))
+
+
+_BYLINE_PREFIX = re.compile(
+    r"^(?:by|written by|words by|von|text von|text:|par|por|di|door|av|af|przez|от|автор|文|记者|記者)\s*[:/／：]?\s*",
+    re.IGNORECASE,
+)
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\bund\b|\bet\b|\by\b|\be\b|&|\||·)\s*", re.IGNORECASE)
+
+
+def author_names(text: str) -> list[str]:
+    """Names in a byline: "By Jane Doe and Max Muster · 16 January 2026" -> [Jane Doe, Max Muster]."""
+    text = _BYLINE_PREFIX.sub("", text.strip())
+    text = DATE_TEXT.split(text)[0]
+    names = []
+    for part in _NAME_SPLIT.split(text):
+        part = part.strip(" -–—|,.:")
+        if part and len(part.split()) <= 6 and not any(ch.isdigit() for ch in part):
+            names.append(part)
+    return names
 
 
 def _jsonld_values(obj: dict[str, Any], key: str) -> list[str]:
@@ -87,6 +126,9 @@ def find_attribution(facts: PageFacts) -> Attribution:
     for meta in facts.meta_values(*DATE_META):
         if meta.value:
             result.published.append(Sourced(meta.value, "meta", meta.location))
+    for meta in facts.meta_values(*MODIFIED_META):
+        if meta.value:
+            result.modified.append(Sourced(meta.value, "meta", meta.location))
     for obj in facts.jsonld:
         for name in _jsonld_values(obj, "author") + _jsonld_values(obj, "creator"):
             result.authors.append(Sourced(name, "json-ld"))
@@ -94,6 +136,12 @@ def find_attribution(facts: PageFacts) -> Attribution:
             value = obj.get(key)
             if isinstance(value, str) and value.strip():
                 result.published.append(Sourced(value.strip(), "json-ld"))
+        value = obj.get("dateModified")
+        if isinstance(value, str) and value.strip():
+            result.modified.append(Sourced(value.strip(), "json-ld"))
+    for image in facts.images:
+        if image.credit:
+            result.image_credits.append(Sourced(image.credit, "caption", image.location))
     _from_markup(facts, result)
     return result
 
