@@ -30,7 +30,8 @@ from auditor.media.aigc import user_comment_text
 from auditor.media.marks import MAX_FILE_BYTES, FileMarks, Mark, read_marks
 
 FIXTURES = Path(__file__).parent / "fixtures" / "images"
-CORPUS_TRUTH = Path("/work/shared/corpus/ground_truth/images.json")
+# The shared corpus sits beside the repository (../shared), when it is there at all.
+CORPUS_TRUTH = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "ground_truth" / "images.json"
 IPTC = "http://cv.iptc.org/newscodes/digitalsourcetype/"
 NS_IPTC_EXT = "http://iptc.org/std/Iptc4xmpExt/2008-02-29/"
 NS_TC260 = "http://www.tc260.org.cn/ns/AIGC/1.0/"
