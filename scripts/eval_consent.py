@@ -188,22 +188,10 @@ def known_cmp_names(path: Path = CONSENT_DATA) -> list[str]:
 def collect(folder: Path, base: Path) -> tuple[dict[str, Found], list[str]]:
     """Run the engine with the consent rules over `folder`: what it reports per page key (path
     relative to `base`), and the errors."""
-    from auditor.engine import Engine, Options, run
-    from auditor.inputs.files import discover
-    from auditor.rulepacks import load_packs, select_rules
+    from auditor.evaluation import audit_folder
 
-    sources = list(discover([str(folder)]))
-    keys = {s.display_path: _key(s.file, base, folder) for s in sources}
-    packs = load_packs()
-    result = run(sources, Engine(packs, select_rules(packs, ("CON",)), Options()))
-    found: dict[str, Found] = {}
-    errors = [f"{keys.get(e.path, e.path)}: {e.error}" for e in result.index.errors]
-    for site in result.sites.values():
-        errors += [f"{keys.get(e.path, e.path)}: {e.error}" for e in site.errors]
-        for page in site.pages:
-            key = keys.get(page.path, page.path)
-            found[key] = _found(key, page)
-    return found, sorted(errors)
+    reports, errors = audit_folder(folder, base, ("CON",))
+    return {key: _found(key, page) for key, page in reports.items()}, errors
 
 
 def _found(key: str, page: object) -> Found:
@@ -224,14 +212,6 @@ def _found(key: str, page: object) -> Found:
         where,
         tuple(getattr(consent, "choices", None) or ()),
     )
-
-
-def _key(file: Path, base: Path, folder: Path) -> str:
-    path = file.resolve()
-    for root in (base.resolve(), folder.resolve()):
-        if path.is_relative_to(root):
-            return path.relative_to(root).as_posix()
-    return path.as_posix()
 
 
 def evaluate(folder: Path | None = None, labels: Path | None = None) -> Evaluation:

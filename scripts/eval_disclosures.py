@@ -200,33 +200,14 @@ def load_labels(path: Path) -> dict[str, PageTruth]:
 
 def collect(folder: Path, base: Path) -> tuple[dict[str, list[Found]], list[str]]:
     """Run the engine over `folder`: disclosures per page key (path relative to `base`), and errors."""
-    from auditor.engine import Engine, Options, run
-    from auditor.inputs.files import discover
-    from auditor.rulepacks import load_packs, select_rules
+    from auditor.evaluation import audit_folder
 
-    sources = list(discover([str(folder)]))
-    keys = {s.display_path: _key(s.file, base, folder) for s in sources}
-    packs = load_packs()
-    result = run(sources, Engine(packs, select_rules(packs), Options()))
-    found: dict[str, list[Found]] = {key: [] for key in keys.values()}
-    errors = [f"{keys.get(e.path, e.path)}: {e.error}" for e in result.index.errors]
-    for site in result.sites.values():
-        errors += [f"{keys.get(e.path, e.path)}: {e.error}" for e in site.errors]
-        for page in site.pages:
-            key = keys[page.path]
-            for d in page.disclosures:
-                found[key].append(Found(key, d.disclosure_class, d.text, d.placement,
-                                        d.item.kind if d.item else None, d.language,
-                                        d.location.snippet if d.location else ""))
-    return found, sorted(errors)
-
-
-def _key(file: Path, base: Path, folder: Path) -> str:
-    path = file.resolve()
-    for root in (base.resolve(), folder.resolve()):
-        if path.is_relative_to(root):
-            return path.relative_to(root).as_posix()
-    return path.as_posix()
+    reports, errors = audit_folder(folder, base)
+    found: dict[str, list[Found]] = {}
+    for key, page in reports.items():
+        found[key] = [Found(key, d.disclosure_class, d.text, d.placement, d.item.kind if d.item else None,
+                            d.language, d.location.snippet if d.location else "") for d in page.disclosures]
+    return found, errors
 
 
 def evaluate(folder: Path | None = None, labels: Path | None = None) -> Evaluation:
