@@ -108,6 +108,8 @@ def site_ai_summary(pages: list[PageSummary]) -> AILabelSummary:
     for text, count in wordings.items():
         folded[text.casefold()] += count
     dominant, dominant_count = (min(folded.items(), key=lambda kv: (-kv[1], kv[0])) if folded else ("", 0))
+    if dominant:  # show it as readers see it: the most used spelling of that wording
+        dominant = min((t for t in wordings if t.casefold() == dominant), key=lambda t: (-wordings[t], t))
     return AILabelSummary(
         items=total,
         ai_labelled_items=total_labelled,
