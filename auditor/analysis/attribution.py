@@ -16,7 +16,8 @@ from auditor.facts.model import PageFacts, SourceLocation, TextBlock
 from auditor.models import AttributionRecord, SourcedValue
 
 BYLINE = re.compile(
-    r"^(?:by|written by|words by|von|par|por|di|door|av|af|przez|от|автор|text:|texte:|text von)"
+    r"^(?:by|written by|words by|posted by|geschrieben von|von|par|por|di|door|av|af|przez|от|автор"
+    r"|text:|texte:|text von)"
     r"\s*:?\s+[^\s].{0,80}$|^(?:文|记者|記者|기자)\s*[/／:：]",
     re.IGNORECASE,
 )
@@ -77,11 +78,22 @@ class Attribution:
                                  modified=items(self.modified), image_credits=items(self.image_credits))
 
 
+# A byline word must be followed by a space or a colon ("By Jane", "Text: Jane"), so that names that
+# start with the same letters ("Dirk", "Parker", "Byron") are never cut.
 _BYLINE_PREFIX = re.compile(
-    r"^(?:by|written by|words by|von|text von|text:|par|por|di|door|av|af|przez|от|автор|文|记者|記者)\s*[:/／：]?\s*",
+    r"^(?:(?:posted by|written by|words by|geschrieben von|text von|by|von|par|por|di|door|av|af|przez|от|автор)"
+    r"(?:\s*[:/]\s*|\s+)|(?:text|texte|autor|author)\s*:\s*|(?:文|记者|記者|기자)\s*[/／:：]?\s*)",
     re.IGNORECASE,
 )
-_NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\bund\b|\bet\b|\by\b|\be\b|&|\||·)\s*", re.IGNORECASE)
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|/|\band\b|\bund\b|\bet\b|\by\b|\be\b|&|\||·)\s*", re.IGNORECASE)
+# Page furniture and job titles that author-ish class names also catch.
+_NOT_A_NAME = re.compile(
+    r"^(?:skip|jump to|zum inhalt|springe|gå til|aller au contenu|ir al contenido|vai al contenuto|menu|search|"
+    r"suche|follow|folgen|share|teilen|subscribe|abonnieren|login|sign in|please|advertisement|anzeige|more|mehr)\b"
+    r"|^(?:redakteur(?:in)?|journalist(?:in)?|writer|reporter|correspondent|korrespondent(?:in)?|contributor|"
+    r"editor|staff writer|freelance[a-z ]*|autor(?:in)?|author)$",
+    re.IGNORECASE,
+)
 
 
 def author_names(text: str) -> list[str]:
@@ -91,7 +103,8 @@ def author_names(text: str) -> list[str]:
     names = []
     for part in _NAME_SPLIT.split(text):
         part = part.strip(" -–—|,.:")
-        if part and len(part.split()) <= 6 and not any(ch.isdigit() for ch in part):
+        if (part and len(part.split()) <= 6 and not any(ch.isdigit() for ch in part)
+                and not part.startswith(("http://", "https://", "@")) and not _NOT_A_NAME.search(part)):
             names.append(part)
     return names
 
@@ -143,7 +156,18 @@ def find_attribution(facts: PageFacts) -> Attribution:
         if image.credit:
             result.image_credits.append(Sourced(image.credit, "caption", image.location))
     _from_markup(facts, result)
+    # The most reliable first: what ATT002 and the report show is published[0].
+    result.published.sort(key=lambda v: _DATE_RANK.get(v.source, 9))
+    result.authors.sort(key=lambda v: _AUTHOR_RANK.get(v.source, 9))
+    result.published = [v for v in result.published if not _NOT_A_DATELINE.match(v.value)]
     return result
+
+
+_DATE_RANK = {"json-ld": 0, "meta": 1, "itemprop": 2, "time": 3, "class": 4, "visible": 5}
+_AUTHOR_RANK = {"json-ld": 0, "meta": 1, "visible": 2, "rel-author": 3, "itemprop": 4, "class": 5}
+# Date lines that are not the publication: an offer that ends, a print edition, a cited source.
+_NOT_A_DATELINE = re.compile(
+    r"^(?:.*\b(?:verfügbar bis|available until|retrieved|abgerufen|erscheinungsdatum|ausgabe vom)\b)", re.IGNORECASE)
 
 
 def _from_markup(facts: PageFacts, result: Attribution) -> None:

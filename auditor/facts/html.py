@@ -81,6 +81,7 @@ _WS = re.compile(r"\s+")
 _CSS_IDENT = re.compile(r"[A-Za-z][\w-]*")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 MAX_JSONLD_CHARS = 1_000_000
+_JSONLD_WRAPPER = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$|^\s*<!--|-->\s*$")
 SNIPPET_CHARS = 160
 
 
@@ -345,8 +346,10 @@ def _record_script(el: etree._Element, facts: PageFacts, index: int | None, loc:
         if len(body) > MAX_JSONLD_CHARS:
             facts.jsonld_errors.append(loc)
             return
+        # CMS templates wrap JSON-LD in CDATA or comments and leave raw control characters in it.
+        cleaned = _JSONLD_WRAPPER.sub("", body).strip()
         try:
-            data: Any = json.loads(body)
+            data: Any = json.loads(cleaned, strict=False)
         except (ValueError, RecursionError):
             facts.jsonld_errors.append(loc)
             return
