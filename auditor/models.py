@@ -184,6 +184,7 @@ class AttributionRecord(_Model):
     """Who wrote the main article and when, and the image credits, each with where it came from."""
 
     authors: list[SourcedValue] = Field(default_factory=list)
+    other_authors: list[SourcedValue] = Field(default_factory=list)
     published: list[SourcedValue] = Field(default_factory=list)
     modified: list[SourcedValue] = Field(default_factory=list)
     image_credits: list[SourcedValue] = Field(default_factory=list)

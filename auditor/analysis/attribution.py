@@ -74,8 +74,14 @@ class Attribution:
                                                 location=v.location.model() if v.location else None))
             return out
 
-        return AttributionRecord(authors=items(self.authors, clean=True), published=items(self.published),
-                                 modified=items(self.modified), image_credits=items(self.image_credits))
+        named = items(self.authors, clean=True)
+        # The authors are those of the most reliable source that names any (JSON-LD, then meta, then
+        # the visible byline, ...); the rest stay as other candidates, for readers and later checks.
+        best = named[0].source if named else None
+        return AttributionRecord(authors=[a for a in named if a.source == best],
+                                 other_authors=[a for a in named if a.source != best],
+                                 published=items(self.published), modified=items(self.modified),
+                                 image_credits=items(self.image_credits))
 
 
 # A byline word must be followed by a space or a colon ("By Jane", "Text: Jane"), so that names that
