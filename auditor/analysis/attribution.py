@@ -104,7 +104,10 @@ _NOT_A_NAME = re.compile(
 
 def author_names(text: str) -> list[str]:
     """Names in a byline: "By Jane Doe and Max Muster · 16 January 2026" -> [Jane Doe, Max Muster]."""
-    text = _BYLINE_PREFIX.sub("", text.strip())
+    text = text.strip()
+    if text.startswith(("http://", "https://", "//")):
+        return []  # a profile URL, not a name
+    text = _BYLINE_PREFIX.sub("", text)
     text = DATE_TEXT.split(text)[0]
     names = []
     for part in _NAME_SPLIT.split(text):
@@ -115,15 +118,17 @@ def author_names(text: str) -> list[str]:
     return names
 
 
-def _jsonld_values(obj: dict[str, Any], key: str) -> list[str]:
+def _jsonld_people(obj: dict[str, Any], key: str) -> list[tuple[str, bool]]:
+    """(name, is an organisation) for each author given as a string or a Person/Organization."""
     value = obj.get(key)
-    values = value if isinstance(value, list) else [value]
-    out: list[str] = []
-    for v in values:
+    out: list[tuple[str, bool]] = []
+    for v in value if isinstance(value, list) else [value]:
         if isinstance(v, str) and v.strip():
-            out.append(v.strip())
+            out.append((v.strip(), False))
         elif isinstance(v, dict) and isinstance(v.get("name"), str) and v["name"].strip():
-            out.append(v["name"].strip())
+            kind = v.get("@type")
+            kinds = {k.lower() for k in (kind if isinstance(kind, list) else [kind]) if isinstance(k, str)}
+            out.append((v["name"].strip(), bool(kinds & {"organization", "newsmediaorganization", "corporation"})))
     return out
 
 
@@ -149,8 +154,10 @@ def find_attribution(facts: PageFacts) -> Attribution:
         if meta.value:
             result.modified.append(Sourced(meta.value, "meta", meta.location))
     for obj in facts.jsonld:
-        for name in _jsonld_values(obj, "author") + _jsonld_values(obj, "creator"):
-            result.authors.append(Sourced(name, "json-ld"))
+        for key in ("author", "creator"):
+            for name, is_org in _jsonld_people(obj, key):
+                # An Organization as author is the brand: a person named elsewhere outranks it.
+                result.authors.append(Sourced(name, "json-ld-organization" if is_org else "json-ld"))
         for key in ("datePublished", "dateCreated"):
             value = obj.get(key)
             if isinstance(value, str) and value.strip():
@@ -170,7 +177,8 @@ def find_attribution(facts: PageFacts) -> Attribution:
 
 
 _DATE_RANK = {"json-ld": 0, "meta": 1, "itemprop": 2, "time": 3, "class": 4, "visible": 5}
-_AUTHOR_RANK = {"json-ld": 0, "meta": 1, "visible": 2, "rel-author": 3, "itemprop": 4, "class": 5}
+_AUTHOR_RANK = {"json-ld": 0, "meta": 1, "visible": 2, "rel-author": 3, "itemprop": 4, "class": 5,
+                "json-ld-organization": 6}
 # Date lines that are not the publication: an offer that ends, a print edition, a cited source.
 _NOT_A_DATELINE = re.compile(
     r"^(?:.*\b(?:verfügbar bis|available until|retrieved|abgerufen|erscheinungsdatum|ausgabe vom)\b)", re.IGNORECASE)
