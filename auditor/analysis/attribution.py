@@ -211,8 +211,11 @@ def _from_markup(facts: PageFacts, result: Attribution) -> None:
             continue
         text = block.text if block is not None else ""
         if is_author:
-            if text and len(text.split()) <= 14:
-                source = "itemprop" if itemprops else "class"
+            source = "itemprop" if itemprops else "class"
+            parts = [p for p in facts.byline_parts.get(node.index, []) if author_names(p)]
+            if len(parts) > 1:
+                result.authors.extend(Sourced(p, source, node.location) for p in parts)
+            elif text and len(text.split()) <= 14:
                 result.authors.append(Sourced(text, source, node.location))
         elif is_date and text and len(text.split()) <= MAX_DATELINE_WORDS * 2 and DATE_TEXT.search(text):
             result.published.append(Sourced(text, "class", node.location))
@@ -231,7 +234,12 @@ def _about_main(facts: PageFacts, region: str, item: str | None) -> bool:
 
 
 def _enclosing_block(facts: PageFacts, block_of: dict[int, TextBlock], index: int) -> TextBlock | None:
-    """The text block holding a node (an inline author or date span has no block of its own)."""
+    """The text block of a node: its own, the first inside it (a byline wrapper), or the one holding
+    it (an inline author or date span has no block of its own)."""
+    end = facts.nodes[index].end
+    for inner in range(index, end + 1 if end >= index else index + 1):
+        if inner in block_of:
+            return block_of[inner]
     for ancestor in facts.ancestors(index):
         if ancestor in block_of:
             return block_of[ancestor]

@@ -276,6 +276,9 @@ def gather_html(text: str, facts: PageFacts) -> PageFacts:
                 credit = _text_of(el)
                 if credit and len(credit) <= 200:
                     facts.credit_lines.append((item_stack[-1], credit, loc))
+                    # Names in separate elements ("<span>A</span><span>B</span>") stay apart.
+                    leaves = [_text_of(x) for x in el.iter() if x is not el and isinstance(x.tag, str) and len(x) == 0]
+                    facts.byline_parts[index] = [t for t in leaves if t][:12]
         else:  # end
             region_pushed, item_pushed, block_pushed = pushed.pop()
             index = node_stack.pop()

@@ -207,6 +207,7 @@ class PageFacts:
     controls: list[Control] = field(default_factory=list)
     forms: list[Form] = field(default_factory=list)
     credit_lines: list[tuple[str | None, str, SourceLocation]] = field(default_factory=list)  # (item, text, loc)
+    byline_parts: dict[int, list[str]] = field(default_factory=dict)  # byline node -> texts of its leaf elements
     scripts: list[Script] = field(default_factory=list)
     meta: list[Meta] = field(default_factory=list)
     jsonld: list[dict[str, Any]] = field(default_factory=list)
