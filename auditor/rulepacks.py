@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import tomllib
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -104,6 +104,18 @@ def rules_dir() -> Path:
     if packaged.is_dir():
         return Path(str(packaged))
     return Path(__file__).resolve().parent.parent / "rules"
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_data_file(path: Path, model: type[M], what: str) -> M:
+    """A data file of rules/ (TOML) validated by its pydantic model; any problem is a RulePackError
+    naming the file and the cause."""
+    try:
+        return model.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError) as exc:
+        raise RulePackError(f"{path.name}: invalid {what}: {exc}") from None
 
 
 def file_sha256(path: Path) -> str:

@@ -14,7 +14,6 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import tomllib
 from pydantic import BaseModel, ConfigDict, Field
 
 from auditor.facts.model import PageFacts, SourceLocation
@@ -60,13 +59,10 @@ class ChatCatalogue:
 
 @lru_cache(maxsize=4)
 def load_catalogue(path: Path | None = None) -> ChatCatalogue:
-    from auditor.rulepacks import RulePackError, rules_dir
+    from auditor.rulepacks import load_data_file, rules_dir
 
     file = path or rules_dir() / "data" / "chat_widgets.toml"
-    try:
-        return ChatCatalogue(ChatData.model_validate(tomllib.loads(file.read_text(encoding="utf-8"))))
-    except (OSError, tomllib.TOMLDecodeError, ValueError) as exc:
-        raise RulePackError(f"{file.name}: invalid chat widget data: {exc}") from None
+    return ChatCatalogue(load_data_file(file, ChatData, "chat widget data"))
 
 
 def _host_path(src: str) -> str:

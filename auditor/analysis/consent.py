@@ -127,14 +127,10 @@ class ConsentPhrases:
 
 @lru_cache(maxsize=4)
 def load_vocabulary(path: Path | None = None) -> ConsentVocabulary:
-    from auditor.rulepacks import RulePackError, rules_dir
+    from auditor.rulepacks import RulePackError, load_data_file, rules_dir
 
     file = path or rules_dir() / "data" / "consent.toml"
-    try:
-        data = ConsentData.model_validate(tomllib.loads(file.read_text(encoding="utf-8")))
-    except (OSError, tomllib.TOMLDecodeError, ValueError) as exc:
-        raise RulePackError(f"{file.name}: invalid consent data: {exc}") from None
-    vocabulary = ConsentVocabulary(data)
+    vocabulary = ConsentVocabulary(load_data_file(file, ConsentData, "consent data"))
     phrases = file.parent / "consent_phrases.toml"
     if phrases.is_file():
         try:

@@ -19,7 +19,6 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import tomllib
 from pydantic import BaseModel, ConfigDict, Field
 
 from auditor.facts.model import PageFacts, Script, SourceLocation
@@ -98,13 +97,10 @@ class TrackerCatalogue:
 
 @lru_cache(maxsize=4)
 def load_trackers(path: Path | None = None) -> TrackerCatalogue:
-    from auditor.rulepacks import RulePackError, rules_dir
+    from auditor.rulepacks import load_data_file, rules_dir
 
     file = path or rules_dir() / "data" / "trackers.toml"
-    try:
-        return TrackerCatalogue(TrackerData.model_validate(tomllib.loads(file.read_text(encoding="utf-8"))))
-    except (OSError, tomllib.TOMLDecodeError, ValueError) as exc:
-        raise RulePackError(f"{file.name}: invalid tracker list: {exc}") from None
+    return TrackerCatalogue(load_data_file(file, TrackerData, "tracker list"))
 
 
 def _held_back(script: Script) -> bool:
