@@ -8,12 +8,16 @@ on.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import traceback
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Any
+
+from pydantic import BaseModel
 
 from auditor import __version__
 from auditor.analysis.consent import ConsentVocabulary, load_vocabulary
@@ -21,9 +25,10 @@ from auditor.analysis.context import PageContext
 from auditor.analysis.disclosures import label_block_classifier
 from auditor.analysis.summary import PageSummary, site_ai_summary, site_consent_summary, summarise
 from auditor.checks import CHECKS, SITE_CHECKS, Finding
+from auditor.checks.registry import Check
 from auditor.facts.gather import gather_page
 from auditor.inputs.files import PageReadError, PageSource, read_page
-from auditor.inputs.urls import NO_SITE, mirror_url, site_of
+from auditor.inputs.urls import NO_SITE, mirror_url, site_file_stem, site_of
 from auditor.lexicon import Lexicon, load_lexicon
 from auditor.models import (
     ChatWidgetRecord,
@@ -72,6 +77,11 @@ class Engine:
         self.classify = label_block_classifier(self.lexicon)
         self.sites: dict[str, SiteState] = defaultdict(SiteState)
         self.orphan_errors: list[InputError] = []
+        # Each page check with its parameters, validated once per run rather than once per page.
+        self.page_checks: list[tuple[RuleSpec, Check[Any], BaseModel]] = [
+            (rule, CHECKS[rule.check], CHECKS[rule.check].params_model.model_validate(rule.params))
+            for rule in rules if rule.check is not None  # site-only rules get their outcome later
+        ]
 
     # -- page phase ---------------------------------------------------------------------------
     def audit_source(self, source: PageSource) -> None:
@@ -85,8 +95,6 @@ class Engine:
         except (ValueError, RecursionError, MemoryError) as exc:
             self._error(source, f"cannot parse page: {exc}" if str(exc) else "cannot parse page")
             return
-        import hashlib
-
         page = PageReport(
             path=source.display_path,
             url=facts.url,
@@ -99,13 +107,10 @@ class Engine:
         )
         ctx = PageContext(facts, self.lexicon, self.vocabulary)
         try:
-            for rule in self.rules:
-                if rule.check is None:
-                    continue  # a site-only rule: its outcome comes from the site phase
-                check = CHECKS[rule.check]
-                params = check.params_model.model_validate(rule.params)
-                findings = list(check.run(ctx, params))
-                self._record(page, rule, findings)
+            for rule, check, params in self.page_checks:
+                page.rule_outcomes[rule.code] = Outcome.inapplicable
+                for finding in check.run(ctx, params):
+                    self._record(page, rule, finding)
             page.disclosures = [d.to_model() for d in ctx.disclosures]
             page.signals = [s.to_model() for s in ctx.signals]
             page.provenance = [p.to_model() for p in ctx.provenance]
@@ -126,13 +131,12 @@ class Engine:
         state.pages.append(page)
         state.summaries.append(summary)
 
-    def _record(self, page: PageReport, rule: RuleSpec, findings: Iterable[Finding]) -> None:
-        outcome = Outcome.inapplicable
-        for f in findings:
-            page.results.append(_result(rule, f))
-            if f.outcome.rank > outcome.rank:
-                outcome = f.outcome
-        page.rule_outcomes[rule.code] = outcome
+    def _record(self, page: PageReport, rule: RuleSpec, finding: Finding) -> None:
+        """Add a finding of a page or site check; the rule's outcome on the page is the worst one."""
+        page.results.append(_result(rule, finding))
+        current = page.rule_outcomes.get(rule.code, Outcome.inapplicable)
+        if finding.outcome.rank > current.rank:
+            page.rule_outcomes[rule.code] = finding.outcome
 
     def _error(self, source: PageSource, cause: str, site: str | None = None) -> None:
         if site is None:
@@ -161,13 +165,7 @@ class Engine:
                 page = by_path.get(path)
                 if page is None:
                     continue
-                self._record_site(page, rule, finding)
-
-    def _record_site(self, page: PageReport, rule: RuleSpec, finding: Finding) -> None:
-        page.results.append(_result(rule, finding))
-        current = page.rule_outcomes.get(rule.code, Outcome.inapplicable)
-        if finding.outcome.rank > current.rank:
-            page.rule_outcomes[rule.code] = finding.outcome
+                self._record(page, rule, finding)
 
     def finish(self) -> RunResult:
         tool = ToolInfo(version=__version__)
@@ -190,8 +188,6 @@ class Engine:
             )
         all_pages = [p for s in sites.values() for p in s.pages]
         all_errors = [e for s in sites.values() for e in s.errors] + self.orphan_errors
-        from auditor.inputs.urls import site_file_stem
-
         summaries = [
             SiteSummary(site=name, json_report=f"{site_file_stem(name)}.json",
                         html_report=f"{site_file_stem(name)}.html", totals=report.totals)

@@ -16,7 +16,6 @@ from lxml import etree
 
 from auditor.analysis.context import PageContext
 from auditor.analysis.disclosures import label_block_classifier
-from auditor.checks import CHECKS
 from auditor.engine import Engine, Options
 from auditor.facts.gather import gather_page
 from auditor.inputs.decode import decode_page
@@ -71,11 +70,8 @@ def main() -> None:
     def full(page: RawPage) -> None:
         facts = gather_page(page, classify)
         ctx = PageContext(facts, engine.lexicon, engine.vocabulary)
-        for rule in rules:
-            if rule.check is None:
-                continue
-            check = CHECKS[rule.check]
-            list(check.run(ctx, check.params_model.model_validate(rule.params)))
+        for _, check, params in engine.page_checks:
+            list(check.run(ctx, params))
 
     def engine_page(page: RawPage) -> None:
         engine.audit_source(page.source)

@@ -147,7 +147,8 @@ def _jsonld_item(facts: PageFacts, obj: dict[str, Any]) -> ItemRef:
     return _page_ref(facts)
 
 
-def _aigc(value: str) -> tuple[bool | None, str, str | None]:
+def judge_aigc_json(value: str) -> tuple[bool | None, str, str | None]:
+    """(says_ai, strength, problem) for an AIGC implicit label's JSON, wherever it is carried."""
     try:
         data = json.loads(value)
     except ValueError:
@@ -215,7 +216,7 @@ def find_signals(facts: PageFacts) -> list[MachineSignal]:
     for meta in facts.meta:
         key = meta.key
         if key == "aigc":
-            says, strength, problem = _aigc(meta.value)
+            says, strength, problem = judge_aigc_json(meta.value)
             signals.append(MachineSignal("aigc-meta", "meta", meta.value[:300], says, strength, problem, page,
                                          meta.location))
         elif key == "ai-disclosure":

@@ -71,10 +71,6 @@ class SourceLocation:
         return f"SourceLocation({self.selector!r}, {self.line}:{self.column})"
 
 
-# Regions a text block can sit in. "dialog" covers role=dialog / aria-modal overlays.
-REGIONS = ("header", "nav", "main", "article", "aside", "footer", "dialog", "body")
-
-
 @dataclass(slots=True)
 class Node:
     """One element of the page skeleton: enough to reason about ancestry without the DOM."""
@@ -108,6 +104,7 @@ class TextBlock:
     index: int
     text: str
     tag: str
+    # header | nav | main | article | aside | footer | dialog (role=dialog, aria-modal) | body
     region: str
     item: str | None
     node: int | None

@@ -17,7 +17,6 @@ from typing import BinaryIO
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 TEXT_SUFFIXES = (".txt",)
-PAGE_SUFFIXES = HTML_SUFFIXES + TEXT_SUFFIXES
 # A page bigger than this is refused with an error rather than risking memory (uncompressed bytes).
 MAX_PAGE_BYTES = 32 * 1024 * 1024
 

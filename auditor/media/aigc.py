@@ -8,7 +8,7 @@ TC260:AIGC is read by `xmp.py`):
   (Doubao writes `tEXt AIGC`);
 - the EXIF UserComment (tag 0x9286 in the Exif IFD), holding the wrapper `{"AIGC": {...}}` after
   the 8-byte character-code prefix ("ASCII\\0\\0\\0", "UNICODE\\0", "JIS\\0\\0\\0\\0\\0" or eight NULs).
-The JSON is judged by `auditor.analysis.signals._aigc`, the same rules as `<meta name="AIGC">`
+The JSON is judged by `auditor.analysis.signals.judge_aigc_json`, the same rules as `<meta name="AIGC">`
 in a page, so a label is well formed or broken in the same way wherever it sits. Everything here
 is bounded: compressed text is inflated to at most `MAX_TEXT` bytes, a label longer than
 `MAX_LABEL` is not parsed, and nothing raises on hostile bytes.
@@ -22,7 +22,7 @@ from typing import Any
 
 from PIL import Image
 
-from auditor.analysis.signals import AIGC_FIELDS, _aigc
+from auditor.analysis.signals import AIGC_FIELDS, judge_aigc_json
 from auditor.models import Mark
 
 MAX_TEXT = 2 * 1024 * 1024  # inflated PNG text chunk, as for XMP
@@ -68,7 +68,7 @@ def aigc_mark(text: str, carrier: str, extra_problem: str | None = None) -> Mark
         except (ValueError, RecursionError):
             data = None
         try:
-            says, _strength, problem = _aigc(text)
+            says, _strength, problem = judge_aigc_json(text)
         except RecursionError:
             says, problem = None, "the AIGC label's JSON is nested too deeply"
         if problem:
