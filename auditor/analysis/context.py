@@ -8,11 +8,18 @@ from auditor.analysis.attribution import Attribution, find_attribution
 from auditor.analysis.chat import ChatWidget, find_widgets, load_catalogue
 from auditor.analysis.consent import ConsentVocabulary, Notice, find_notice
 from auditor.analysis.consent_signals import ConsentSignals, find_consent_signals, load_trackers
-from auditor.analysis.disclosures import FoundDisclosure, LabelledImage, find_disclosures, labelled_images
+from auditor.analysis.disclosures import (
+    FoundDisclosure,
+    LabelledImage,
+    find_disclosures,
+    item_ref,
+    labelled_images,
+)
 from auditor.analysis.provenance import ImageProvenance, find_provenance
 from auditor.analysis.signals import MachineSignal, find_signals
 from auditor.facts.model import PageFacts
 from auditor.lexicon import Lexicon
+from auditor.models import ItemRef
 
 
 @dataclass(slots=True)
@@ -76,3 +83,9 @@ class PageContext:
         if self._consent_signals is None:
             self._consent_signals = find_consent_signals(self.facts, load_trackers())
         return self._consent_signals
+
+    @property
+    def main_ref(self) -> ItemRef | None:
+        """The main article as reports name it, or None on a page without one (a listing)."""
+        facts = self.facts
+        return item_ref(facts, facts.items[facts.main_item]) if facts.main_item else None

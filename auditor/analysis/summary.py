@@ -55,7 +55,7 @@ class PageSummary:
 
 def summarise(path: str, ctx: PageContext) -> PageSummary:
     facts = ctx.facts
-    main = item_ref(facts, facts.items[facts.main_item]) if facts.main_item else None
+    main = ctx.main_ref
     visible = [d for d in ctx.disclosures if d.visible and d.is_label]
     ai = [d for d in visible if d.ai_made]
     main_ai = next((d.match.text for d in ai if d.item is not None and main and d.item.id == main.id), None)

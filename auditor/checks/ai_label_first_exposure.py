@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pydantic import BaseModel, ConfigDict, Field
 
 from auditor.analysis.context import PageContext
-from auditor.checks.main_content_undisclosed import main_ref
 from auditor.checks.registry import Finding, check
 from auditor.models import Outcome
 
@@ -29,7 +28,7 @@ class FirstExposure(BaseModel):
 
 @check("ai_label_first_exposure", params=FirstExposure)
 def ai_label_first_exposure(page: PageContext, params: FirstExposure) -> Iterator[Finding]:
-    main = main_ref(page)
+    main = page.main_ref
     if main is None:
         return
     labels = [d for d in page.disclosures if d.is_label and d.visible and d.block is not None]

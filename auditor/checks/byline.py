@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from auditor.analysis.context import PageContext
-from auditor.checks.main_content_undisclosed import main_ref
 from auditor.checks.registry import Finding, NoParams, check
 from auditor.models import Outcome
 
 
 @check("byline")
 def byline(page: PageContext, params: NoParams) -> Iterator[Finding]:
-    main = main_ref(page)
+    main = page.main_ref
     if main is None:
         return
     authors = page.attribution.authors

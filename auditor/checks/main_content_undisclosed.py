@@ -15,21 +15,12 @@ from collections.abc import Iterator
 from auditor.analysis.context import PageContext
 from auditor.analysis.summary import PageSummary
 from auditor.checks.registry import Finding, NoParams, check, site_check
-from auditor.models import ItemRef, Outcome
-
-
-def main_ref(page: PageContext) -> ItemRef | None:
-    facts = page.facts
-    if not facts.main_item:
-        return None
-    from auditor.analysis.disclosures import item_ref
-
-    return item_ref(facts, facts.items[facts.main_item])
+from auditor.models import Outcome
 
 
 @check("main_content_undisclosed")
 def main_content_undisclosed(page: PageContext, params: NoParams) -> Iterator[Finding]:
-    main = main_ref(page)
+    main = page.main_ref
     if main is None:
         return
     own = [d for d in page.disclosures if d.is_label and d.visible and d.item is not None and d.item.id == main.id]
