@@ -38,6 +38,8 @@ def main() -> None:
 @click.option("--ignore", multiple=True, help="Rule codes, code prefixes or categories to skip (comma-separated).")
 @click.option("--base-url", help="URL of the input root, for pages that name no canonical URL.")
 @click.option("--site", "site_name", help="Put every page in this site, whatever its URL.")
+@click.option("--crawl-date", help="When the pages were fetched (YYYY-MM-DD or ISO 8601), for dates in the future; "
+              "default: the WARC record's date, a saved Date header, else the file's modification time.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def audit(
     inputs: tuple[str, ...],
@@ -49,6 +51,7 @@ def audit(
     ignore: tuple[str, ...],
     base_url: str | None,
     site_name: str | None,
+    crawl_date: str | None,
     quiet: bool,
 ) -> None:
     """Audit pages (HTML files, .txt page text, gzipped or not, or folders of them) and write reports.
@@ -64,6 +67,8 @@ def audit(
 
     if base_url and not is_http_url(base_url):
         raise click.BadParameter(f"{base_url!r} is not an http(s) URL", param_hint="--base-url")
+    if crawl_date:
+        crawl_date = _iso_utc(crawl_date)
     try:
         packs = load_packs()
         rules = select_rules(packs, _split(select), _split(ignore))
@@ -73,7 +78,8 @@ def audit(
     if not rules:
         click.echo("auditor: error: --select/--ignore leave no rule to run", err=True)
         sys.exit(2)
-    engine = Engine(packs, rules, Options(base_url=base_url, site=site_name, fail_on=Severity(fail_on)))
+    engine = Engine(packs, rules, Options(base_url=base_url, site=site_name, fail_on=Severity(fail_on),
+                                         crawl_date=crawl_date))
     out = Path(out_dir)
     sources = discover(list(inputs), include, exclude, skip_dir=out)
     result = run(sources, engine)
@@ -99,6 +105,18 @@ def audit(
                    "gzipped or not)", err=True)
         sys.exit(2)
     sys.exit(index.exit_code)
+
+
+def _iso_utc(value: str) -> str:
+    from datetime import datetime, timezone
+
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD or ISO 8601)", param_hint="--crawl-date") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @main.command()

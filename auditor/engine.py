@@ -52,6 +52,7 @@ class Options:
     base_url: str | None = None
     site: str | None = None
     fail_on: Severity = Severity.error
+    crawl_date: str | None = None  # ISO 8601 UTC; overrides WARC, Date header and file times
 
 
 @dataclass(slots=True)
@@ -91,7 +92,8 @@ class Engine:
             self._error(source, exc.cause)
             return
         try:
-            facts = gather_page(raw, self.classify, self.options.base_url, self.options.site)
+            facts = gather_page(raw, self.classify, self.options.base_url, self.options.site,
+                                self.options.crawl_date)
         except (ValueError, RecursionError, MemoryError) as exc:
             self._error(source, f"cannot parse page: {exc}" if str(exc) else "cannot parse page")
             return

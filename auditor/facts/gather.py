@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+
 from auditor.facts.html import gather_html
 from auditor.facts.model import PageFacts
 from auditor.facts.text import LabelClassifier, gather_text
@@ -16,6 +20,7 @@ def gather_page(
     classify_label: LabelClassifier,
     base_url: str | None = None,
     site_override: str | None = None,
+    crawl_date: str | None = None,
 ) -> PageFacts:
     """Raises ValueError (with a reader-facing cause) when the page cannot be used."""
     source = raw.source
@@ -33,6 +38,30 @@ def gather_page(
     else:
         gather_text(text, facts, classify_label)
         canonical = og_url = None
+    facts.crawled_at, facts.crawled_at_source = _crawl_time(raw, headers, crawl_date)
     facts.url = resolve_url(canonical, og_url, source.relative_path, base_url)
     facts.site = site_override or site_of(facts.url)
     return facts
+
+
+def _crawl_time(raw: RawPage, headers: list[tuple[str, str, int]], given: str | None) -> tuple[str | None, str | None]:
+    """When the page was fetched, and how we know: the user's --crawl-date, the WARC record, the
+    saved HTTP Date header, else the file's modification time (a copy may have reset it)."""
+    if given:
+        return given, "option"
+    if raw.crawled_at:
+        return raw.crawled_at, "warc"
+    for name, value, _ in headers:
+        if name == "date":
+            try:
+                when = parsedate_to_datetime(value)
+            except (TypeError, ValueError, IndexError):
+                break
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=timezone.utc)
+            return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "http-date"
+    try:
+        mtime = os.stat(raw.source.file).st_mtime
+    except OSError:
+        return None, None
+    return datetime.fromtimestamp(mtime, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "file-mtime"

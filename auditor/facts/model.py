@@ -212,6 +212,8 @@ class PageFacts:
     nodes: list[Node] = field(default_factory=list)
     main_item: str | None = None
     http_headers: list[tuple[str, str, int]] = field(default_factory=list)  # (lower-cased name, value, line)
+    crawled_at: str | None = None  # when the page was fetched, ISO 8601 UTC
+    crawled_at_source: str | None = None  # option | warc | http-date | file-mtime
 
     def meta_values(self, *keys: str) -> list[Meta]:
         wanted = {k.lower() for k in keys}

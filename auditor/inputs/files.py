@@ -35,6 +35,9 @@ class PageSource:
 class RawPage:
     source: PageSource
     data: bytes
+    # When the page was fetched (ISO 8601, UTC), where the input says so (a WARC record's date);
+    # None for plain files, whose saved Date header or modification time stand in.
+    crawled_at: str | None = None
 
 
 class PageReadError(Exception):
