@@ -176,18 +176,36 @@ class TrackerRecord(_Model):
 
 class SourcedValue(_Model):
     value: str
-    source: str  # visible | meta | json-ld | rel-author | itemprop | class | time | caption
+    source: str  # visible | meta | json-ld | json-ld-organization | rel-author | itemprop | class | time | link
+    location: Location | None = None
+    kind: str | None = None  # authors: person | agency | desk | bot | brand; sources: link | agency
+    url: str | None = None  # authors: the profile page the byline links to
+    day: str | None = None  # dates: the calendar day read from the value (YYYY-MM-DD)
+
+
+class ImageCredit(_Model):
+    """An editorial image's credit or source line, and what it says the image is."""
+
+    image: str  # the image's src as written in the page
+    value: str
+    kind: str  # ai-tool | illustration | stock | agency | photo | other
     location: Location | None = None
 
 
 class AttributionRecord(_Model):
-    """Who wrote the main article and when, and the image credits, each with where it came from."""
+    """Who wrote the main article and when, its image credits and cited sources, each with where it
+    came from."""
 
     authors: list[SourcedValue] = Field(default_factory=list)
     other_authors: list[SourcedValue] = Field(default_factory=list)
     published: list[SourcedValue] = Field(default_factory=list)
     modified: list[SourcedValue] = Field(default_factory=list)
-    image_credits: list[SourcedValue] = Field(default_factory=list)
+    image_credits: list[ImageCredit] = Field(default_factory=list)
+    sources: list[SourcedValue] = Field(default_factory=list)
+    # When the page was fetched and how that is known (option | warc | http-date); a file's
+    # modification time is used by the date checks but not written, so reports stay reproducible.
+    crawled_at: str | None = None
+    crawled_at_source: str | None = None
 
 
 class CookieNotice(_Model):

@@ -3,7 +3,10 @@
 Authors: a visible byline ("By ...", "Von ...", "Par ..."), elements marked as author (rel=author,
 itemprop=author, class byline/author), `<meta name=author>`, `article:author`, JSON-LD `author`.
 Dates: `<time datetime>` in the article or its header, date meta tags, JSON-LD `datePublished`, and
-a visible date line near the headline. Each keeps where it came from.
+a visible date line near the headline. Each keeps where it came from, and each author what it names
+(a person, an agency, a desk, a bot or the publication itself) and the profile page it links to.
+Image credits say what they claim the image is; sources are the outbound links and agencies the
+article cites.
 """
 
 from __future__ import annotations
@@ -12,8 +15,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from auditor.analysis.attribution_words import AttributionWords, author_kind, brand_keys, credit_kind, load_words
+try:  # TEMP until dates.py lands
+    from auditor.analysis.dates import parse_date
+except ImportError:
+    def parse_date(text, language=None):  # type: ignore
+        return None
 from auditor.facts.model import PageFacts, SourceLocation, TextBlock
-from auditor.models import AttributionRecord, SourcedValue
+from auditor.inputs.urls import site_of
+from auditor.models import AttributionRecord, ImageCredit, SourcedValue
 
 BYLINE = re.compile(
     r"^(?:by|written by|words by|posted by|geschrieben von|von|par|por|di|door|av|af|przez|от|автор"
@@ -21,6 +31,7 @@ BYLINE = re.compile(
     r"\s*:?\s+[^\s].{0,80}$|^(?:文|记者|記者|기자)\s*[/／:：]",
     re.IGNORECASE,
 )
+BYLINE_START = re.compile(r"^(?:by|posted by|written by|von|par|por|di|door)\s", re.IGNORECASE)
 AUTHOR_CLASS = re.compile(r"byline|author|writer|reporter")
 DATE_CLASS = re.compile(r"date|published|posted|dateline|timestamp|meta-time|pubtime")
 NOT_AUTHOR_CLASS = re.compile(r"comment|guide|bio|box|widget|list|more|other|related")
@@ -50,38 +61,89 @@ TOP_BLOCKS = 6  # blocks after the headline where a byline or dateline is looked
 @dataclass(slots=True)
 class Sourced:
     value: str
-    source: str  # visible | meta | json-ld | rel-author | itemprop | class | time
+    source: str  # visible | meta | json-ld | json-ld-organization | rel-author | itemprop | class | time | link
+    location: SourceLocation | None = None
+    url: str | None = None  # the author's profile page, when the byline links to one
+
+
+@dataclass(slots=True)
+class Author:
+    """One name of a byline, with what it names (person | agency | desk | bot | brand)."""
+
+    name: str
+    source: str
+    kind: str
+    location: SourceLocation | None = None
+    url: str | None = None
+
+
+@dataclass(slots=True)
+class Credit:
+    image: str
+    value: str
+    kind: str  # ai-tool | illustration | stock | agency | photo | other
     location: SourceLocation | None = None
 
 
 @dataclass(slots=True)
 class Attribution:
-    authors: list[Sourced] = field(default_factory=list)
+    raw_authors: list[Sourced] = field(default_factory=list)
     published: list[Sourced] = field(default_factory=list)
     modified: list[Sourced] = field(default_factory=list)
-    image_credits: list[Sourced] = field(default_factory=list)
+    image_credits: list[Credit] = field(default_factory=list)
+    sources: list[Sourced] = field(default_factory=list)
+    language: str | None = None
+    crawled_at: str | None = None
+    crawled_at_source: str | None = None
+    # Set by find_attribution: the authors of the most reliable source that names anyone other than
+    # the publication itself; every other candidate stays in other_authors.
+    authors: list[Author] = field(default_factory=list)
+    other_authors: list[Author] = field(default_factory=list)
+
+    @property
+    def visible_authors(self) -> list[Author]:
+        """Names a reader sees in the byline (visible text, author links and markup)."""
+        return [a for a in self.authors + self.other_authors if a.source in _VISIBLE_SOURCES]
+
+    @property
+    def machine_authors(self) -> list[Author]:
+        """Names only machines read: meta tags and JSON-LD."""
+        return [a for a in self.authors + self.other_authors if a.source in _MACHINE_SOURCES]
 
     def model(self) -> AttributionRecord:
-        def items(values: list[Sourced], clean: bool = False) -> list[SourcedValue]:
+        def author(a: Author) -> SourcedValue:
+            return SourcedValue(value=a.name[:200], source=a.source, kind=a.kind, url=a.url,
+                                location=a.location.model() if a.location else None)
+
+        def dated(values: list[Sourced]) -> list[SourcedValue]:
             out: list[SourcedValue] = []
             seen: set[tuple[str, str]] = set()
             for v in values:
-                names = author_names(v.value) if clean else [v.value.strip()]
-                for name in names:
-                    if name and (name, v.source) not in seen:
-                        seen.add((name, v.source))
-                        out.append(SourcedValue(value=name[:200], source=v.source,
-                                                location=v.location.model() if v.location else None))
+                text = v.value.strip()
+                if text and (text, v.source) not in seen:
+                    seen.add((text, v.source))
+                    parsed = parse_date(text, self.language)
+                    out.append(SourcedValue(value=text[:200], source=v.source,
+                                            day=parsed.day.isoformat() if parsed else None,
+                                            location=v.location.model() if v.location else None))
             return out
 
-        named = items(self.authors, clean=True)
-        # The authors are those of the most reliable source that names any (JSON-LD, then meta, then
-        # the visible byline, ...); the rest stay as other candidates, for readers and later checks.
-        best = named[0].source if named else None
-        return AttributionRecord(authors=[a for a in named if a.source == best],
-                                 other_authors=[a for a in named if a.source != best],
-                                 published=items(self.published), modified=items(self.modified),
-                                 image_credits=items(self.image_credits))
+        keep_crawl = self.crawled_at_source in ("option", "warc", "http-date")
+        return AttributionRecord(
+            authors=[author(a) for a in self.authors], other_authors=[author(a) for a in self.other_authors],
+            published=dated(self.published), modified=dated(self.modified),
+            image_credits=[ImageCredit(image=c.image[:500], value=c.value[:200], kind=c.kind,
+                                       location=c.location.model() if c.location else None)
+                           for c in self.image_credits],
+            sources=[SourcedValue(value=s.value[:200], source=s.source, location=s.location.model()
+                                  if s.location else None) for s in self.sources],
+            crawled_at=self.crawled_at if keep_crawl else None,
+            crawled_at_source=self.crawled_at_source if keep_crawl else None,
+        )
+
+
+_VISIBLE_SOURCES = ("visible", "rel-author", "itemprop", "author-link", "class")
+_MACHINE_SOURCES = ("meta", "json-ld", "json-ld-organization")
 
 
 # A byline word must be followed by a space or a colon ("By Jane", "Text: Jane"), so that names that
@@ -91,15 +153,20 @@ _BYLINE_PREFIX = re.compile(
     r"(?:\s*[:/]\s*|\s+)|(?:text|texte|autor|author)\s*:\s*|(?:文|记者|記者|기자)\s*[/／:：]?\s*)",
     re.IGNORECASE,
 )
-_NAME_SPLIT = re.compile(r"\s*(?:,|;|/|\band\b|\bund\b|\bet\b|\by\b|\be\b|&|\||·)\s*", re.IGNORECASE)
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|/|\band\b|\bund\b|\bet\b|\by\b|\be\b|&|\||·)\s*|\s+[-–—]\s+", re.IGNORECASE)
 # Page furniture and job titles that author-ish class names also catch.
 _NOT_A_NAME = re.compile(
     r"^(?:skip|jump to|zum inhalt|springe|gå til|aller au contenu|ir al contenido|vai al contenuto|menu|search|"
-    r"suche|follow|folgen|share|teilen|subscribe|abonnieren|login|sign in|please|advertisement|anzeige|more|mehr)\b"
+    r"suche|follow|folgen|share|teilen|subscribe|abonnieren|login|sign in|please|advertisement|anzeige|more|mehr|"
+    r"veröffentlicht|aktualisiert|published|updated|posted|stand|publié|publicado|pubblicato)\b"
     r"|^(?:redakteur(?:in)?|journalist(?:in)?|writer|reporter|correspondent|korrespondent(?:in)?|contributor|"
     r"editor|staff writer|freelance[a-z ]*|autor(?:in)?|author)$",
     re.IGNORECASE,
 )
+
+
+_DATE_LABEL = re.compile(r"\b(?:veröffentlicht|aktualisiert|published|updated|publié|publicado|pubblicato|"
+                         r"gepubliceerd|opublikowano)\b", re.IGNORECASE)
 
 
 def author_names(text: str) -> list[str]:
@@ -109,6 +176,7 @@ def author_names(text: str) -> list[str]:
         return []  # a profile URL, not a name
     text = _BYLINE_PREFIX.sub("", text)
     text = DATE_TEXT.split(text)[0]
+    text = _DATE_LABEL.split(text)[0]
     names = []
     for part in _NAME_SPLIT.split(text):
         part = part.strip(" -–—|,.:")
@@ -118,46 +186,101 @@ def author_names(text: str) -> list[str]:
     return names
 
 
-def _jsonld_people(obj: dict[str, Any], key: str) -> list[tuple[str, bool]]:
-    """(name, is an organisation) for each author given as a string or a Person/Organization."""
+def _jsonld_people(obj: dict[str, Any], key: str, by_id: dict[str, dict[str, Any]]) -> list[tuple[str, bool, str | None]]:
+    """(name, is an organisation, profile URL) for each author given as a string or a Person or
+    Organization object, or as a reference ({"@id": ...}) to one elsewhere in the page's JSON-LD
+    (as WordPress SEO plugins write it)."""
     value = obj.get(key)
-    out: list[tuple[str, bool]] = []
+    out: list[tuple[str, bool, str | None]] = []
     for v in value if isinstance(value, list) else [value]:
+        if isinstance(v, dict) and "name" not in v and isinstance(v.get("@id"), str):
+            v = by_id.get(v["@id"], v)
         if isinstance(v, str) and v.strip():
-            out.append((v.strip(), False))
+            out.append((v.strip(), False, None))
         elif isinstance(v, dict) and isinstance(v.get("name"), str) and v["name"].strip():
             kind = v.get("@type")
             kinds = {k.lower() for k in (kind if isinstance(kind, list) else [kind]) if isinstance(k, str)}
-            out.append((v["name"].strip(), bool(kinds & {"organization", "newsmediaorganization", "corporation"})))
+            url = v.get("url")
+            if not isinstance(url, str):
+                same = v.get("sameAs")
+                url = same if isinstance(same, str) else (same[0] if isinstance(same, list) and same
+                                                          and isinstance(same[0], str) else None)
+            out.append((v["name"].strip(), bool(kinds & _ORG_TYPES), url if url and url.startswith("http") else None))
     return out
 
 
-def find_attribution(facts: PageFacts) -> Attribution:
-    result = Attribution()
+def _is_webpage_only(obj: dict[str, Any]) -> bool:
+    """A WebSite or a Person node on its own: its "author"/"creator" is not the article's."""
+    kinds = obj.get("@type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    return bool(kinds) and all(isinstance(k, str) and k.lower() in ("website", "person", "organization",
+                                                                    "breadcrumblist", "imageobject") for k in kinds)
+
+
+_ORG_TYPES = {"organization", "newsmediaorganization", "corporation", "newsagency"}
+
+
+def _publisher_names(facts: PageFacts) -> list[str]:
+    names = []
+    for meta in facts.meta_values("og:site_name", "application-name", "publisher", "copyright"):
+        # "Achtsam durch die Krise | Die FURCHE": a title and the brand.
+        names.extend(re.split(r"\s+[|\-–—:·]\s+", meta.value))
+    for obj in facts.jsonld:
+        publisher = obj.get("publisher")
+        for p in publisher if isinstance(publisher, list) else [publisher]:
+            if isinstance(p, dict) and isinstance(p.get("name"), str):
+                names.append(p["name"])
+            elif isinstance(p, str):
+                names.append(p)
+        kinds = obj.get("@type")
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        if any(isinstance(k, str) and k.lower() in _ORG_TYPES | {"website"} for k in kinds):
+            if isinstance(obj.get("name"), str):
+                names.append(obj["name"])
+    return names
+
+
+def find_attribution(facts: PageFacts, tools: re.Pattern[str] | None = None) -> Attribution:
+    """Authors, dates, image credits and cited sources of the page's main article."""
+    result = Attribution(language=facts.language, crawled_at=facts.crawled_at,
+                         crawled_at_source=facts.crawled_at_source)
+    words = load_words()
     main_blocks = [b for b in facts.blocks if b.item == facts.main_item] if facts.main_item else []
     top = main_blocks[: TOP_BLOCKS + 1]
     for block in top + main_blocks[-2:]:
-        words = len(block.text.split())
-        if words <= 14 and BYLINE.match(block.text):
-            result.authors.append(Sourced(block.text, "visible", block.location))
-        dated = DATE_TEXT.search(block.text) or (DATE_LINE.match(block.text) and words > 1)
-        if words <= MAX_DATELINE_WORDS and dated and not block.heading_level:
+        n_words = len(block.text.split())
+        head = _BYLINE_HEAD_END.split(block.text, 1)[0] if n_words > 14 else block.text
+        if len(head.split()) <= 14 and BYLINE.match(head):
+            result.raw_authors.append(Sourced(head, "visible", block.location,
+                                              _profile_url(facts, block.node, head)))
+        elif block in top and _bold_names(facts, block):
+            result.raw_authors.append(Sourced(block.text, "visible", block.location))
+        dated = DATE_TEXT.search(block.text) or (DATE_LINE.match(block.text) and n_words > 1)
+        if n_words <= MAX_DATELINE_WORDS and dated and not block.heading_level:
             result.published.append(Sourced(block.text, "visible", block.location))
     for meta in facts.meta_values(*AUTHOR_META):
         is_url = meta.value.startswith(("http://", "https://"))
         if meta.value and (not is_url or meta.key == "article:author"):
-            result.authors.append(Sourced(meta.value, "meta", meta.location))
+            result.raw_authors.append(Sourced(meta.value, "meta", meta.location,
+                                              meta.value if is_url else None))
     for meta in facts.meta_values(*DATE_META):
         if meta.value:
             result.published.append(Sourced(meta.value, "meta", meta.location))
     for meta in facts.meta_values(*MODIFIED_META):
         if meta.value:
             result.modified.append(Sourced(meta.value, "meta", meta.location))
+    by_id = {o["@id"]: o for o in facts.jsonld if isinstance(o.get("@id"), str)}
     for obj in facts.jsonld:
+        if _is_webpage_only(obj):
+            continue
         for key in ("author", "creator"):
-            for name, is_org in _jsonld_people(obj, key):
-                # An Organization as author is the brand: a person named elsewhere outranks it.
-                result.authors.append(Sourced(name, "json-ld-organization" if is_org else "json-ld"))
+            people = _jsonld_people(obj, key, by_id)
+            # An Organization alone as author is usually the brand: a person named elsewhere outranks
+            # it. Beside a person in the same list it is a co-author (an agency, a desk) and stays.
+            with_person = any(not is_org for _, is_org, _ in people)
+            for name, is_org, url in people:
+                source = "json-ld-organization" if is_org and not with_person else "json-ld"
+                result.raw_authors.append(Sourced(name, source, None, url))
         for key in ("datePublished", "dateCreated"):
             value = obj.get(key)
             if isinstance(value, str) and value.strip():
@@ -165,20 +288,160 @@ def find_attribution(facts: PageFacts) -> Attribution:
         value = obj.get("dateModified")
         if isinstance(value, str) and value.strip():
             result.modified.append(Sourced(value.strip(), "json-ld"))
-    for image in facts.images:
-        if image.credit:
-            result.image_credits.append(Sourced(image.credit, "caption", image.location))
     _from_markup(facts, result)
     # The most reliable first: what ATT002 and the report show is published[0].
     result.published.sort(key=lambda v: _DATE_RANK.get(v.source, 9))
-    result.authors.sort(key=lambda v: _AUTHOR_RANK.get(v.source, 9))
+    result.raw_authors.sort(key=lambda v: _AUTHOR_RANK.get(v.source, 9))
     result.published = [v for v in result.published if not _NOT_A_DATELINE.match(v.value)]
+    _choose_authors(result, brand_keys(_publisher_names(facts), facts.site), words, tools)
+    _image_credits(facts, result, words, tools)
+    _cited_sources(facts, main_blocks, result, words)
     return result
 
 
+def _choose_authors(result: Attribution, brands: set[str], words: AttributionWords,
+                    tools: re.Pattern[str] | None) -> None:
+    named: list[Author] = []
+    seen: set[tuple[str, str]] = set()
+    for raw in result.raw_authors:
+        parts = author_names(raw.value)
+        kinds = [author_kind(p, brands, words, tools) for p in parts]
+        if raw.source == "meta" and "brand" in kinds:
+            kinds = ["brand"] * len(kinds)  # "hessenschau.de, Frankfurt, Germany": the brand's address
+        for name, kind in zip(parts, kinds):
+            if (name, raw.source) not in seen:
+                seen.add((name, raw.source))
+                named.append(Author(name, raw.source, kind, raw.location, raw.url))
+    # The authors are those of the most reliable source that names anyone but the publication
+    # itself (JSON-LD, then meta, then the visible byline, ...); failing that, the brand. Below the
+    # brand, markup found by class names must name someone who looks like a person ("Abbruch" and
+    # "zustimmen" from a follow button do not).
+    best = None
+    for a in named:
+        if a.kind != "brand" and (_RELIABLE.get(a.source, False) or a.kind != "person" or _name_like(a.name)):
+            best = a.source
+            break
+    if best is None and named:
+        best = named[0].source
+    chosen = [a for a in named if a.source == best]
+    # A byline that says more than the best source ("Engin Haupt, MDR SACHSEN-ANHALT" where JSON-LD
+    # has the reporter only) gives the whole list.
+    names = {a.name.casefold() for a in chosen}
+    for source in dict.fromkeys(a.source for a in named if a.source == "visible"):
+        more = [a for a in named if a.source == source]
+        if names and names < {a.name.casefold() for a in more}:
+            chosen = more
+            best = source
+            break
+    result.authors = chosen
+    result.other_authors = [a for a in named if a.source != best]
+
+
+_RELIABLE = {"json-ld": True, "meta": True, "visible": True, "rel-author": True, "itemprop": True,
+             "author-link": True}
+_PARTICLES = {"de", "da", "do", "dos", "das", "del", "della", "di", "van", "von", "der", "den", "la", "le", "du",
+              "bin", "binti", "al", "el", "y", "e", "ten", "ter", "zu", "of"}
+
+
+def _name_like(name: str) -> bool:
+    """Words that start with capitals (particles aside), as names do; or a name in a script without
+    capitals."""
+    tokens = name.split()
+    if not tokens or len(tokens) > 6:
+        return False
+    if not any(ch.isascii() or ch.isupper() or ch.islower() for ch in name):
+        return True  # CJK and other unicameral scripts
+    words = [t for t in tokens if t.casefold() not in _PARTICLES]
+    return bool(words) and len(tokens) >= 2 and all(w[:1].isupper() for w in words)
+
+
+def _profile_url(facts: PageFacts, node: int | None, name: str) -> str | None:
+    """The href of a link inside a byline element whose text is (part of) the name."""
+    if node is None or facts.input_format != "html":
+        return None
+    end = facts.nodes[node].end
+    for link in facts.links:
+        if link.node is not None and node <= link.node <= end and link.text.strip():
+            text = link.text.strip()
+            if (text in name or name in text) and link.href.startswith(("http://", "https://", "/")):
+                return link.href
+    return None
+
+
+def _image_credits(facts: PageFacts, result: Attribution, words: AttributionWords,
+                   tools: re.Pattern[str] | None) -> None:
+    for image in facts.images:
+        if image.credit:
+            result.image_credits.append(Credit(image.src, image.credit, credit_kind(image.credit, words, tools),
+                                               image.location))
+
+
+def _cited_sources(facts: PageFacts, main_blocks: list[TextBlock], result: Attribution,
+                   words: AttributionWords) -> None:
+    """Outbound links in the article's text and agencies it names: what a reader can check."""
+    if facts.main_item is None:
+        return
+    seen: set[str] = set()
+    for link in facts.links:
+        if link.item != facts.main_item or link.hidden or not link.href.startswith(("http://", "https://")):
+            continue
+        host_site = site_of(link.href)
+        if not host_site or host_site == facts.site or _SOCIAL_SHARE.search(link.href):
+            continue
+        if host_site not in seen:
+            seen.add(host_site)
+            result.sources.append(Sourced(link.href, "link", link.location))
+    for block in main_blocks:
+        for match in words.agency.finditer(block.text):
+            name = match.group(0)
+            if name.casefold() not in seen:
+                seen.add(name.casefold())
+                result.sources.append(Sourced(name, "agency", block.location))
+    for obj in facts.jsonld:
+        for key in ("citation", "isBasedOn"):
+            value = obj.get(key)
+            for v in value if isinstance(value, list) else [value]:
+                text = v if isinstance(v, str) else (v.get("url") or v.get("name")) if isinstance(v, dict) else None
+                if isinstance(text, str) and text.strip() and text not in seen:
+                    seen.add(text)
+                    result.sources.append(Sourced(text.strip(), "json-ld"))
+
+
+_SOCIAL_SHARE = re.compile(
+    r"(?:facebook\.com/sharer|twitter\.com/(?:intent|share)|x\.com/intent|linkedin\.com/share|"
+    r"pinterest\.[a-z.]+/pin/create|reddit\.com/submit|wa\.me/|whatsapp\.com/send|t\.me/share|"
+    r"mailto:|telegram\.me/share)",
+    re.IGNORECASE,
+)
+
+
+_PROFILE_PATH = re.compile(
+    r"/(?:author|authors|autor|autoren|autorin|auteur|auteurs|autore|autori|reporter|reporters|journalist|"
+    r"journalists|journalisten|writer|writers|columnist|redakteur|redaktion/team|profile|profil|people|staff|"
+    r"contributor|contributors|by)/[^/?#]+/?(?:[?#].*)?$",
+    re.IGNORECASE,
+)
+# Where a long byline line stops naming people: "By TPN, in News, Portugal ... · 0 Comments".
+_BYLINE_HEAD_END = re.compile(r",?\s+(?:in|im|dans|en|nel|op|w)\s+|\s+[|·•]\s+")
+_INLINE_BOLD = ("strong", "b")
+
+
+def _bold_names(facts: PageFacts, block: TextBlock) -> bool:
+    """A paragraph that is nothing but bold names near the top of the article, as many papers set
+    their reporters' byline: "<p><strong>Mathatisi Sebusi/Mohalenyane Phakela</strong></p>"."""
+    if block.node is None or block.tag != "p" or block.heading_level or len(block.text.split()) > 8:
+        return False
+    node = facts.nodes[block.node]
+    child = block.node + 1
+    if node.end != child or child >= len(facts.nodes) or facts.nodes[child].tag not in _INLINE_BOLD:
+        return False  # the <p> must hold exactly one element, a <strong> or <b>
+    names = author_names(block.text)
+    return bool(names) and all(_name_like(n) for n in names)
+
+
 _DATE_RANK = {"json-ld": 0, "meta": 1, "itemprop": 2, "time": 3, "class": 4, "visible": 5}
-_AUTHOR_RANK = {"json-ld": 0, "meta": 1, "visible": 2, "rel-author": 3, "itemprop": 4, "class": 5,
-                "json-ld-organization": 6}
+_AUTHOR_RANK = {"json-ld": 0, "meta": 1, "visible": 2, "rel-author": 3, "itemprop": 4, "author-link": 5,
+                "class": 6, "json-ld-organization": 7}
 # Date lines that are not the publication: an offer that ends, a print edition, a cited source.
 _NOT_A_DATELINE = re.compile(
     r"^(?:.*\b(?:verfügbar bis|available until|retrieved|abgerufen|erscheinungsdatum|ausgabe vom)\b)", re.IGNORECASE)
@@ -192,8 +455,13 @@ def _from_markup(facts: PageFacts, result: Attribution) -> None:
         if text_block.node is not None:
             block_of.setdefault(text_block.node, text_block)
     for link in facts.links:
-        if "author" in link.rel and link.text and _about_main(facts, link.region, link.item):
-            result.authors.append(Sourced(link.text, "rel-author", link.location))
+        if not link.text or not _about_main(facts, link.region, link.item):
+            continue
+        if "author" in link.rel:
+            result.raw_authors.append(Sourced(link.text, "rel-author", link.location, link.href))
+        elif _PROFILE_PATH.search(link.href) and not link.hidden and _name_like(link.text.strip()):
+            # A link to an author page whose text is a name: "By <a href=/reporters/jane-doe>Jane Doe</a>".
+            result.raw_authors.append(Sourced(link.text, "author-link", link.location, link.href))
     for node in facts.nodes:
         itemprop = node.attrs.get("itemprop")
         class_text = " ".join(node.classes)
@@ -214,11 +482,14 @@ def _from_markup(facts: PageFacts, result: Attribution) -> None:
             source = "itemprop" if itemprops else "class"
             parts = [p for p in facts.byline_parts.get(node.index, []) if author_names(p)]
             if len(parts) > 1:
-                result.authors.extend(Sourced(p, source, node.location) for p in parts)
-            elif text and len(text.split()) <= 14:
-                result.authors.append(Sourced(text, source, node.location))
+                result.raw_authors.extend(Sourced(p, source, node.location, _profile_url(facts, node.index, p))
+                                          for p in parts)
+            elif text and (len(text.split()) <= 14 or (len(text.split()) <= 24 and BYLINE_START.match(text))):
+                result.raw_authors.append(Sourced(text, source, node.location, _profile_url(facts, node.index, text)))
         elif is_date and text and len(text.split()) <= MAX_DATELINE_WORDS * 2 and DATE_TEXT.search(text):
             result.published.append(Sourced(text, "class", node.location))
+            if BYLINE.match(text) and len(text.split()) <= 14:  # "Posted by Konstantin 21.10.2019"
+                result.raw_authors.append(Sourced(text, "class", node.location, _profile_url(facts, node.index, text)))
         elif node.tag == "time" and (node.attrs.get("datetime") or "").strip():
             result.published.append(Sourced(node.attrs["datetime"].strip(), "time", node.location))
         elif "datepublished" in itemprops:

@@ -57,7 +57,7 @@ class PageContext:
     @property
     def attribution(self) -> Attribution:
         if self._attribution is None:
-            self._attribution = find_attribution(self.facts)
+            self._attribution = find_attribution(self.facts, self.lexicon.tools)
         return self._attribution
 
     @property

@@ -23,7 +23,7 @@ def byline(page: PageContext, params: NoParams) -> Iterator[Finding]:
     authors = page.attribution.authors
     if authors:
         first = authors[0]
-        names = ", ".join(sorted({f"'{a.value[:60]}' ({a.source})" for a in authors})[:4])
+        names = ", ".join(sorted({f"'{a.name[:60]}' ({a.kind}, {a.source})" for a in authors})[:4])
         yield Finding(Outcome.passed, f"The main article names its author: {names}.", main, first.location)
     else:
         yield Finding(Outcome.violation,
