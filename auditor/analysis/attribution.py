@@ -16,11 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.analysis.attribution_words import AttributionWords, author_kind, brand_keys, credit_kind, load_words
-try:  # TEMP until dates.py lands
-    from auditor.analysis.dates import parse_date
-except ImportError:
-    def parse_date(text, language=None):  # type: ignore
-        return None
+from auditor.analysis.dates import parse_date
 from auditor.facts.model import PageFacts, SourceLocation, TextBlock
 from auditor.inputs.urls import site_of
 from auditor.models import AttributionRecord, ImageCredit, SourcedValue
@@ -186,7 +182,9 @@ def author_names(text: str) -> list[str]:
     return names
 
 
-def _jsonld_people(obj: dict[str, Any], key: str, by_id: dict[str, dict[str, Any]]) -> list[tuple[str, bool, str | None]]:
+def _jsonld_people(
+    obj: dict[str, Any], key: str, by_id: dict[str, dict[str, Any]]
+) -> list[tuple[str, bool, str | None]]:
     """(name, is an organisation, profile URL) for each author given as a string or a Person or
     Organization object, or as a reference ({"@id": ...}) to one elsewhere in the page's JSON-LD
     (as WordPress SEO plugins write it)."""
@@ -234,9 +232,9 @@ def _publisher_names(facts: PageFacts) -> list[str]:
                 names.append(p)
         kinds = obj.get("@type")
         kinds = kinds if isinstance(kinds, list) else [kinds]
-        if any(isinstance(k, str) and k.lower() in _ORG_TYPES | {"website"} for k in kinds):
-            if isinstance(obj.get("name"), str):
-                names.append(obj["name"])
+        is_org = any(isinstance(k, str) and k.lower() in _ORG_TYPES | {"website"} for k in kinds)
+        if is_org and isinstance(obj.get("name"), str):
+            names.append(obj["name"])
     return names
 
 
@@ -257,7 +255,10 @@ def find_attribution(facts: PageFacts, tools: re.Pattern[str] | None = None) -> 
             result.raw_authors.append(Sourced(block.text, "visible", block.location))
         dated = DATE_TEXT.search(block.text) or (DATE_LINE.match(block.text) and n_words > 1)
         if n_words <= MAX_DATELINE_WORDS and dated and not block.heading_level:
-            result.published.append(Sourced(block.text, "visible", block.location))
+            # "Updated 12 March 2026" dates a change; "Published ... Updated ..." starts with the publication.
+            # A date in the last lines ("visible-end") is weaker: often a print or share footer.
+            target = result.modified if _UPDATED_LINE.match(block.text) else result.published
+            target.append(Sourced(block.text, "visible" if block in top else "visible-end", block.location))
     for meta in facts.meta_values(*AUTHOR_META):
         is_url = meta.value.startswith(("http://", "https://"))
         if meta.value and (not is_url or meta.key == "article:author"):
@@ -281,10 +282,10 @@ def find_attribution(facts: PageFacts, tools: re.Pattern[str] | None = None) -> 
             for name, is_org, url in people:
                 source = "json-ld-organization" if is_org and not with_person else "json-ld"
                 result.raw_authors.append(Sourced(name, source, None, url))
-        for key in ("datePublished", "dateCreated"):
+        for key, source in (("datePublished", "json-ld"), ("dateCreated", "json-ld-created")):
             value = obj.get(key)
             if isinstance(value, str) and value.strip():
-                result.published.append(Sourced(value.strip(), "json-ld"))
+                result.published.append(Sourced(value.strip(), source))
         value = obj.get("dateModified")
         if isinstance(value, str) and value.strip():
             result.modified.append(Sourced(value.strip(), "json-ld"))
@@ -308,7 +309,7 @@ def _choose_authors(result: Attribution, brands: set[str], words: AttributionWor
         kinds = [author_kind(p, brands, words, tools) for p in parts]
         if raw.source == "meta" and "brand" in kinds:
             kinds = ["brand"] * len(kinds)  # "hessenschau.de, Frankfurt, Germany": the brand's address
-        for name, kind in zip(parts, kinds):
+        for name, kind in zip(parts, kinds, strict=True):
             if (name, raw.source) not in seen:
                 seen.add((name, raw.source))
                 named.append(Author(name, raw.source, kind, raw.location, raw.url))
@@ -318,7 +319,7 @@ def _choose_authors(result: Attribution, brands: set[str], words: AttributionWor
     # "zustimmen" from a follow button do not).
     best = None
     for a in named:
-        if a.kind != "brand" and (_RELIABLE.get(a.source, False) or a.kind != "person" or _name_like(a.name)):
+        if a.kind != "brand" and (_RELIABLE.get(a.source, False) or a.kind != "person" or name_like(a.name)):
             best = a.source
             break
     if best is None and named:
@@ -343,7 +344,7 @@ _PARTICLES = {"de", "da", "do", "dos", "das", "del", "della", "di", "van", "von"
               "bin", "binti", "al", "el", "y", "e", "ten", "ter", "zu", "of"}
 
 
-def _name_like(name: str) -> bool:
+def name_like(name: str) -> bool:
     """Words that start with capitals (particles aside), as names do; or a name in a script without
     capitals."""
     tokens = name.split()
@@ -436,10 +437,13 @@ def _bold_names(facts: PageFacts, block: TextBlock) -> bool:
     if node.end != child or child >= len(facts.nodes) or facts.nodes[child].tag not in _INLINE_BOLD:
         return False  # the <p> must hold exactly one element, a <strong> or <b>
     names = author_names(block.text)
-    return bool(names) and all(_name_like(n) for n in names)
+    return bool(names) and all(name_like(n) for n in names)
 
 
-_DATE_RANK = {"json-ld": 0, "meta": 1, "itemprop": 2, "time": 3, "class": 4, "visible": 5}
+_UPDATED_LINE = re.compile(r"^(?:updated|last updated|aktualisiert|zuletzt aktualisiert|mis à jour|actualizado|"
+                           r"aggiornato|bijgewerkt|zaktualizowano|atualizado|обновлено)\b", re.IGNORECASE)
+_DATE_RANK = {"json-ld": 0, "json-ld-created": 0.5, "meta": 1, "itemprop": 2, "time": 3, "class": 4, "visible": 5,
+              "visible-end": 6}
 _AUTHOR_RANK = {"json-ld": 0, "meta": 1, "visible": 2, "rel-author": 3, "itemprop": 4, "author-link": 5,
                 "class": 6, "json-ld-organization": 7}
 # Date lines that are not the publication: an offer that ends, a print edition, a cited source.
@@ -459,7 +463,7 @@ def _from_markup(facts: PageFacts, result: Attribution) -> None:
             continue
         if "author" in link.rel:
             result.raw_authors.append(Sourced(link.text, "rel-author", link.location, link.href))
-        elif _PROFILE_PATH.search(link.href) and not link.hidden and _name_like(link.text.strip()):
+        elif _PROFILE_PATH.search(link.href) and not link.hidden and name_like(link.text.strip()):
             # A link to an author page whose text is a name: "By <a href=/reporters/jane-doe>Jane Doe</a>".
             result.raw_authors.append(Sourced(link.text, "author-link", link.location, link.href))
     for node in facts.nodes:

@@ -35,10 +35,16 @@ class _CreditWords(BaseModel):
     illustration_words: list[str]
 
 
+class _DisclosureWords(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    human_role: list[str]
+
+
 class _AttributionData(BaseModel):
     model_config = ConfigDict(extra="forbid")
     author: _AuthorWords
     credit: _CreditWords
+    disclosure: _DisclosureWords
 
 
 def _words_pattern(words: list[str]) -> re.Pattern[str]:
@@ -63,6 +69,7 @@ class AttributionWords:
     stock: re.Pattern[str]
     photo: re.Pattern[str]
     illustration: re.Pattern[str]
+    human_role: re.Pattern[str]
 
 
 @lru_cache(maxsize=2)
@@ -78,6 +85,8 @@ def load_words(path: Path | None = None) -> AttributionWords:
         stock=_words_pattern(data.credit.stock),
         photo=_words_pattern(data.credit.photo_words),
         illustration=_words_pattern(data.credit.illustration_words),
+        human_role=re.compile("|".join(re.escape(w) for w in sorted(data.disclosure.human_role, key=len, reverse=True)),
+                              re.IGNORECASE),
     )
 
 

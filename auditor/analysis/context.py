@@ -89,3 +89,11 @@ class PageContext:
         """The main article as reports name it, or None on a page without one (a listing)."""
         facts = self.facts
         return item_ref(facts, facts.items[facts.main_item]) if facts.main_item else None
+
+    @property
+    def main_ai_labels(self) -> list[FoundDisclosure]:
+        """Visible labels that call the main article AI-made."""
+        main = self.facts.main_item
+        if main is None:
+            return []
+        return [d for d in self.disclosures if d.visible and d.ai_made and d.item is not None and d.item.id == main]

@@ -33,6 +33,16 @@ class TeaserLink:
     location: SourceLocation
 
 
+@dataclass(frozen=True, slots=True)
+class AuthorNote:
+    """A name in the main article's byline, for the site's author rules."""
+
+    name: str
+    kind: str  # person | agency | desk | bot | brand
+    profile: bool  # the byline links to an author page
+    location: SourceLocation | None
+
+
 @dataclass(slots=True)
 class PageSummary:
     path: str
@@ -51,6 +61,7 @@ class PageSummary:
     cmp: str | None = None
     trackers: list[str] = field(default_factory=list)
     trackers_before_consent: bool = False
+    authors: list[AuthorNote] = field(default_factory=list)
 
 
 def summarise(path: str, ctx: PageContext) -> PageSummary:
@@ -88,7 +99,20 @@ def summarise(path: str, ctx: PageContext) -> PageSummary:
         cmp=ctx.notice.cmp,
         trackers=sorted({t.name for t in ctx.consent_signals.trackers}),
         trackers_before_consent=any(not t.held_back and not t.cookieless for t in ctx.consent_signals.trackers),
+        authors=_author_notes(ctx) if main is not None else [],
     )
+
+
+def _author_notes(ctx: PageContext) -> list[AuthorNote]:
+    """The chosen authors, each marked with a profile link if any source of the same name has one."""
+    attribution = ctx.attribution
+    linked = {a.name.casefold() for a in attribution.authors + attribution.other_authors if a.url}
+    notes: dict[str, AuthorNote] = {}
+    for a in attribution.authors:
+        key = a.name.casefold()
+        if key not in notes:
+            notes[key] = AuthorNote(a.name, a.kind, key in linked, a.location)
+    return list(notes.values())
 
 
 def site_ai_summary(pages: list[PageSummary]) -> AILabelSummary:

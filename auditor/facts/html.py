@@ -455,6 +455,18 @@ CREDIT_TEXT = re.compile(
 )
 
 
+# A credit at the end of a caption, after the caption's own sentence.
+_STRONG_CREDIT = (r"(?:photos?|fotos?|credits?|quelle|crédit(?: photo)?|crédito|fonte|fotografía|fotografia|фото|写真|"
+                  r"사진|图片来源)")
+_WEAK_CREDIT = r"(?:image|bild|bilder|picture|illustration|grafik|source|图|圖)"  # words captions also use as words
+CREDIT_INSIDE = re.compile(
+    rf"(?:(?:^|[\s(\[]){_STRONG_CREDIT}\s*[:：©]|(?:^|[.!?]\s|[(\[|/·–—]\s?|\s-\s){_WEAK_CREDIT}\s*[:：©]|(?:©|\(c\)|copyright))"
+    r"[^:：]{1,100}$",
+    re.IGNORECASE,
+)
+CREDIT_TAGS = ("footer", "small", "cite")  # <figure><figcaption>...</figcaption><footer>Imago</footer></figure>
+
+
 def _finish(facts: PageFacts) -> None:
     facts.main_item = "main" if "main" in facts.items else None
     # Captions and credit lines of figures, for the images inside them.
@@ -468,7 +480,10 @@ def _finish(facts: PageFacts) -> None:
             continue
         if block.tag == "figcaption":
             captions.setdefault(block.item, block.text)
-        if CREDIT_TEXT.match(block.text):
+            inline = CREDIT_INSIDE.search(block.text)
+            if inline:  # "Der Minister in Berlin. Foto: dpa" / "... (Photo: Jane Doe/Reuters)"
+                credits.setdefault(block.item, inline.group(0).strip(" )(.[]|/·–—-"))
+        if CREDIT_TEXT.match(block.text) or (block.tag in CREDIT_TAGS and len(block.text) <= 200):
             credits.setdefault(block.item, block.text)
     for image in facts.images:
         for item in facts.item_chain(image.item):
