@@ -1,19 +1,29 @@
-"""The command line: `auditor audit` and `auditor rules`.
+"""The command line: `auditor audit`, `auditor rules`, `auditor inspect` and `auditor report`.
 
-Exit codes: 0 no finding at or above the fail level; 1 at least one; 2 a usage error, a broken rule
-pack, or an input that could not be read (the reports are still written, with that input listed).
+Exit codes: 0 no finding at or above the fail level (with a baseline: none the baseline does not
+accept); 1 at least one; 2 a usage error, a broken rule pack or baseline, a report that cannot be
+written, or an input that could not be read (the reports are still written, with that input listed).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from auditor import __version__
 from auditor.models import Severity
+
+if TYPE_CHECKING:
+    from auditor.engine import RunResult
+    from auditor.models import SiteReport
+    from auditor.report.baseline import Baseline
+    from auditor.report.bundle import ReportSet
+    from auditor.report.load import LoadedReports
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -40,6 +50,15 @@ def main() -> None:
 @click.option("--site", "site_name", help="Put every page in this site, whatever its URL.")
 @click.option("--crawl-date", help="When the pages were fetched (YYYY-MM-DD or ISO 8601), for dates in the future; "
               "default: the WARC record's date, a saved Date header, else the file's modification time.")
+@click.option("--format", "formats", multiple=True, metavar="FORMATS",
+              help="Output formats, comma-separated or repeated: json, html, sarif, junit, github, gitlab, "
+              "markdown.  [default: json,html]")
+@click.option("--statistics", is_flag=True, help="After the run, print the number of violations per rule.")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Fail only on violations not in this baseline file; list those fixed since.")
+@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Write every current violation to this baseline file (the run then exits 0 unless an "
+              "input could not be read).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def audit(
     inputs: tuple[str, ...],
@@ -52,19 +71,37 @@ def audit(
     base_url: str | None,
     site_name: str | None,
     crawl_date: str | None,
+    formats: tuple[str, ...],
+    statistics: bool,
+    baseline_file: str | None,
+    write_baseline: str | None,
     quiet: bool,
 ) -> None:
     """Audit pages (HTML files, .txt page text, gzipped or not, or folders of them) and write reports.
 
     For every site found: OUT/<site>.json and OUT/<site>.html, plus OUT/index.json and
-    OUT/index.html listing all sites with their totals.
+    OUT/index.html listing all sites with their totals (the default formats, json and html). Other
+    formats: OUT/auditor.sarif, OUT/auditor.junit.xml, OUT/gl-code-quality-report.json,
+    OUT/summary.md, and GitHub annotations on stdout (github).
     """
     from auditor.engine import Engine, Options, run
     from auditor.inputs.files import discover
     from auditor.inputs.urls import is_http_url
+    from auditor.report.baseline import BaselineError, load_baseline
+    from auditor.report.formats import FormatError, parse_formats
     from auditor.rulepacks import RulePackError, load_packs, select_rules
-    from auditor.writer import write_reports
 
+    try:
+        chosen = parse_formats(formats)
+    except FormatError as exc:
+        raise click.BadParameter(str(exc), param_hint="--format") from None
+    old_baseline: Baseline | None = None
+    if baseline_file:
+        try:
+            old_baseline = load_baseline(Path(baseline_file))
+        except BaselineError as exc:
+            click.echo(f"auditor: error: {exc}", err=True)
+            sys.exit(2)
     if base_url and not is_http_url(base_url):
         raise click.BadParameter(f"{base_url!r} is not an http(s) URL", param_hint="--base-url")
     if crawl_date:
@@ -83,13 +120,10 @@ def audit(
     out = Path(out_dir)
     sources = discover(list(inputs), include, exclude, skip_dir=out)
     result = run(sources, engine)
-    try:
-        written = write_reports(result, out)
-    except OSError as exc:
-        click.echo(f"auditor: error: cannot write reports to {out}: {exc}", err=True)
-        sys.exit(2)
-    index = result.index
-    for error in index.errors + [e for s in result.sites.values() for e in s.errors]:
+    bundle = _with_baseline(result, old_baseline, baseline_file, write_baseline)
+    n_files = _write_outputs(bundle, out, chosen, write_baseline, quiet)
+    index = bundle.index
+    for error in index.errors + [e for s in bundle.sites.values() for e in s.errors]:
         click.echo(f"auditor: input error: {error.path}: {error.error}", err=True)
     if not quiet:
         t = index.totals
@@ -99,12 +133,92 @@ def audit(
             click.echo(f"{summary.site}: {st.pages} page(s), violations: {sev}, "
                        f"incomplete: {st.by_outcome.get('incomplete', 0)}, errors: {st.errors}")
         click.echo(f"{t.pages} page(s) in {len(index.sites)} site(s), {t.errors} input error(s); "
-                   f"{len(written)} report file(s) in {out}")
+                   f"{n_files} report file(s) in {out}")
+    if statistics:
+        from auditor.report.bundle import format_statistics
+        from auditor.report.bundle import statistics as rule_statistics
+
+        table = format_statistics(rule_statistics(bundle.new_findings))
+        if table:
+            click.echo(table)
+    if old_baseline is not None and bundle.baseline is not None and not quiet:
+        check = bundle.baseline
+        new = [] if write_baseline else bundle.new_findings
+        click.echo(f"baseline {baseline_file}: {len(new)} new, {len(bundle.findings) - len(new)} baselined, "
+                   f"{len(check.fixed)} fixed violation(s)", err=True)
+        for f in new:
+            loc = f.result.location
+            where = f"{f.page.path}:{loc.line}" if loc is not None and loc.line >= 1 else f.page.path
+            click.echo(f"auditor: new: {f.result.code} {f.result.severity.value} {where}: {f.result.message}",
+                       err=True)
+        for e in check.fixed:
+            click.echo(f"auditor: fixed: {e.code} {e.url}: {e.message}", err=True)
     if index.totals.pages == 0 and index.totals.errors == 0:
         click.echo("auditor: error: no pages found in the input (looked for .html .htm .xhtml .shtml .txt, "
                    "gzipped or not)", err=True)
         sys.exit(2)
     sys.exit(index.exit_code)
+
+
+def _with_baseline(result: RunResult, old: Baseline | None, old_path: str | None,
+                   write_path: str | None) -> ReportSet:
+    """The run as reporters see it: held against the old baseline, or (when a new baseline is being
+    written) with every current violation accepted, so the exit code reflects the new baseline."""
+    from auditor.report.baseline import BaselineCheck, check_baseline
+    from auditor.writer import report_set
+
+    plain = report_set(result)
+    check: BaselineCheck | None = None
+    if old is not None:
+        check = check_baseline(old, old_path or "", result.sites.values(), plain.findings)
+    if write_path:
+        fixed = check.fixed if check is not None else []
+        check = BaselineCheck(path=write_path, baselined=frozenset(f.fingerprint for f in plain.findings),
+                              fixed=fixed)
+    return report_set(result, check) if check is not None else plain
+
+
+def _write_outputs(bundle: ReportSet, out: Path, formats: tuple[str, ...], write_baseline: str | None,
+                   quiet: bool) -> int:
+    """Write the reports, print what formats print, append the step summary, write the baseline;
+    exit 2 on any failure. Returns the number of report files written."""
+    from auditor.report.baseline import build_baseline
+    from auditor.report.formats import FormatError
+    from auditor.report.write import to_json, write_atomic
+    from auditor.writer import emit_reports
+
+    try:
+        emitted = emit_reports(bundle, out, formats)
+    except FormatError as exc:
+        click.echo(f"auditor: error: {exc}", err=True)
+        sys.exit(2)
+    except (OSError, ValueError) as exc:
+        click.echo(f"auditor: error: cannot write reports to {out}: {exc}", err=True)
+        sys.exit(2)
+    if emitted.stdout:
+        click.echo(emitted.stdout, nl=False)
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if emitted.step_summary and summary_file:
+        try:
+            with open(summary_file, "a", encoding="utf-8") as fh:
+                fh.write(emitted.step_summary)
+        except OSError as exc:
+            click.echo(f"auditor: error: cannot append to GITHUB_STEP_SUMMARY file {summary_file}: {exc}", err=True)
+            sys.exit(2)
+    if write_baseline:
+        target = Path(write_baseline)
+        if bundle.index.totals.pages == 0:
+            click.echo(f"auditor: error: no page was audited, so the baseline {target} is left as it was", err=True)
+            sys.exit(2)
+        baseline = build_baseline(bundle.findings)
+        try:
+            write_atomic(target.parent, target.name, to_json(baseline))
+        except (OSError, ValueError) as exc:
+            click.echo(f"auditor: error: cannot write baseline {target}: {exc}", err=True)
+            sys.exit(2)
+        if not quiet:
+            click.echo(f"baseline: {len(baseline.findings)} violation(s) written to {target}", err=True)
+    return len(emitted.files)
 
 
 def _iso_utc(value: str) -> str:
@@ -113,7 +227,8 @@ def _iso_utc(value: str) -> str:
     try:
         when = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD or ISO 8601)", param_hint="--crawl-date") from None
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD or ISO 8601)",
+                                 param_hint="--crawl-date") from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
     return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -215,3 +330,94 @@ def rules_markdown(rules: list) -> str:  # type: ignore[type-arg]
         refs = "; ".join(f"[{ref.title}]({ref.url})" for ref in r.references)
         lines.append(f"| {r.code} | {r.name} | {r.category.value} | {r.severity.value} | {r.message} | {refs} |")
     return "\n".join(lines)
+
+
+@main.group("report")
+def report_group() -> None:
+    """Work with JSON reports of earlier runs: compare two runs, render their HTML."""
+
+
+@report_group.command("diff")
+@click.argument("old", type=click.Path(exists=True, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice([s.value for s in Severity]), default="info", show_default=True,
+              help="Exit 1 when a new violation of this severity or higher is found.")
+def report_diff(old: Path, new: Path, fmt: str, fail_on: str) -> None:
+    """Compare two runs: new, fixed and unchanged violations.
+
+    OLD and NEW are report folders (as `auditor audit --out` writes them), index.json files or site
+    JSON reports. Violations are matched by fingerprint, so moved lines do not make them new. Exit
+    1 when there is a new violation at or above --fail-on, 2 when a report cannot be read.
+    """
+    from auditor.report.diff import RENDERERS, diff_reports
+    from auditor.report.load import ReportLoadError, load_reports
+
+    try:
+        before = _site_reports(load_reports([old]))
+        after = _site_reports(load_reports([new]))
+    except ReportLoadError as exc:
+        click.echo(f"auditor: error: {exc}", err=True)
+        sys.exit(2)
+    diff = diff_reports(before, after)
+    click.echo(RENDERERS[fmt](diff), nl=False)
+    threshold = Severity(fail_on).rank
+    sys.exit(1 if any(d.severity.rank >= threshold for d in diff.new) else 0)
+
+
+def _site_reports(loaded: LoadedReports) -> list[SiteReport]:
+    """The site reports loaded, plus those an index file names beside it."""
+    from auditor.report.load import load_file
+
+    for path, index in list(loaded.indexes):
+        have = {r.site for r in loaded.sites}
+        for summary in index.sites:
+            if summary.site not in have:
+                load_file(path.parent / Path(summary.json_report).name, loaded)
+    return loaded.sites
+
+
+@report_group.command("render")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the HTML reports (created if missing).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def report_render(inputs: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
+    """Render the HTML reports from JSON reports (site reports, index.json, or report folders).
+
+    Each site report gives OUT/<site>.html, an index gives OUT/index.html, the same files
+    `auditor audit` writes.
+    """
+    from auditor.inputs.urls import site_file_stem
+    from auditor.report.html import render_index_html, render_site_html
+    from auditor.report.load import ReportLoadError, load_reports
+    from auditor.report.write import write_atomic
+
+    try:
+        loaded = load_reports(list(inputs))
+    except ReportLoadError as exc:
+        click.echo(f"auditor: error: {exc}", err=True)
+        sys.exit(2)
+    pages: dict[str, str] = {}
+    for report in loaded.sites:
+        name = f"{site_file_stem(report.site)}.html"
+        if name in pages:
+            click.echo(f"auditor: error: two reports of site {report.site!r} given (both would be {name})", err=True)
+            sys.exit(2)
+        pages[name] = render_site_html(report)
+    if len(loaded.indexes) > 1:
+        names = ", ".join(str(p) for p, _ in loaded.indexes)
+        click.echo(f"auditor: error: more than one index report given ({names}); render them one at a time",
+                   err=True)
+        sys.exit(2)
+    for _, index in loaded.indexes:
+        pages["index.html"] = render_index_html(index)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name, text in pages.items():
+            write_atomic(out_dir, name, text)
+    except (OSError, ValueError) as exc:
+        click.echo(f"auditor: error: cannot write reports to {out_dir}: {exc}", err=True)
+        sys.exit(2)
+    if not quiet:
+        click.echo(f"{len(pages)} report file(s) in {out_dir}")

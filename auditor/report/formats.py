@@ -1,0 +1,104 @@
+"""The output formats of `auditor audit --format`, each a reporter: ReportSet in, Output out.
+
+| format   | output                                          |
+| -------- | ----------------------------------------------- |
+| json     | OUT/<site>.json per site and OUT/index.json      |
+| html     | OUT/<site>.html per site and OUT/index.html      |
+| sarif    | OUT/auditor.sarif (SARIF 2.1.0, one run per site) |
+| junit    | OUT/auditor.junit.xml                             |
+| gitlab   | OUT/gl-code-quality-report.json                   |
+| markdown | OUT/summary.md                                    |
+| github   | annotations on stdout, step summary to $GITHUB_STEP_SUMMARY |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from auditor.report.bundle import Output, ReportSet
+from auditor.report.github import github_reporter
+from auditor.report.gitlab import gitlab_reporter
+from auditor.report.html import render_index_html, render_site_html
+from auditor.report.junit import junit_reporter
+from auditor.report.markdown import markdown_reporter
+from auditor.report.sarif import sarif_reporter
+from auditor.report.write import to_json
+
+Reporter = Callable[[ReportSet], Output]
+
+
+class FormatError(ValueError):
+    """A format name that does not exist, or report files that would overwrite each other."""
+
+
+DEFAULT_FORMATS: tuple[str, ...] = ("json", "html")
+
+
+def _unique(files: dict[str, str], name: str, site: str) -> None:
+    if name in files:
+        raise FormatError(f"two sites would share the report file {name!r} (the second is {site!r})")
+
+
+def json_reporter(bundle: ReportSet) -> Output:
+    files: dict[str, str] = {}
+    names = {s.site: s.json_report for s in bundle.index.sites}
+    for site, report in bundle.sites.items():
+        _unique(files, names[site], site)
+        files[names[site]] = to_json(report)
+    files["index.json"] = to_json(bundle.index)
+    return Output(files=files)
+
+
+def html_reporter(bundle: ReportSet) -> Output:
+    files: dict[str, str] = {}
+    names = {s.site: s.html_report for s in bundle.index.sites}
+    for site, report in bundle.sites.items():
+        _unique(files, names[site], site)
+        files[names[site]] = render_site_html(report)
+    files["index.html"] = render_index_html(bundle.index)
+    return Output(files=files)
+
+
+FORMATS: dict[str, Reporter] = {
+    "json": json_reporter,
+    "html": html_reporter,
+    "sarif": sarif_reporter,
+    "junit": junit_reporter,
+    "github": github_reporter,
+    "gitlab": gitlab_reporter,
+    "markdown": markdown_reporter,
+}
+
+
+def parse_formats(values: Iterable[str]) -> tuple[str, ...]:
+    """Format names from `--format` values (comma-separated or repeated), in order, without repeats;
+    the default formats when none is given."""
+    names: list[str] = []
+    for value in values:
+        for name in value.split(","):
+            name = name.strip().lower()
+            if not name:
+                continue
+            if name not in FORMATS:
+                raise FormatError(f"unknown format {name!r} (choose from {', '.join(FORMATS)})")
+            if name not in names:
+                names.append(name)
+    return tuple(names) or DEFAULT_FORMATS
+
+
+def render(bundle: ReportSet, formats: Iterable[str]) -> Output:
+    """Every format's output together; a file name two formats (or two sites) would share is an error."""
+    merged = Output()
+    owner: dict[str, str] = {}
+    for name in formats:
+        out = FORMATS[name](bundle)
+        for file_name, text in out.files.items():
+            if file_name in merged.files:
+                raise FormatError(f"report file {file_name!r} would be written twice (by {owner[file_name]} "
+                                  f"and {name}); rename the site with --site or drop a format")
+            owner[file_name] = name
+            merged.files[file_name] = text
+        merged.stdout += out.stdout
+        if out.step_summary and not merged.step_summary:
+            merged.step_summary = out.step_summary
+    return merged
