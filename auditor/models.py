@@ -243,6 +243,17 @@ class ConsentSummary(_Model):
     pages_with_trackers_before_consent: int = 0
 
 
+class SuppressionRecord(_Model):
+    """An inline suppression comment of the page and how many findings it silenced (0: unused)."""
+
+    kind: str  # disable | disable-next | enable
+    codes: list[str] = Field(default_factory=list)  # empty: every rule
+    line: int
+    target_line: int = 0  # disable-next: the line of the element it applies to
+    reason: str = ""
+    suppressed: int = 0
+
+
 class PageReport(_Model):
     path: str
     url: str | None
@@ -260,6 +271,7 @@ class PageReport(_Model):
     provenance: list[ProvenanceRecord] = Field(default_factory=list)
     attribution: AttributionRecord | None = None
     consent: CookieNotice | None = None
+    suppressions: list[SuppressionRecord] = Field(default_factory=list)
 
 
 class InputError(_Model):
@@ -294,6 +306,7 @@ class RuleInfo(_Model):
     rationale: str
     remediation: str
     references: list[Reference] = Field(default_factory=list)
+    jurisdictions: list[str] = Field(default_factory=list)  # empty: applies everywhere
 
 
 class RulePackInfo(_Model):

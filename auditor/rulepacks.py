@@ -42,6 +42,19 @@ class RuleSpec(_Strict):
     check: str | None = None
     params: dict[str, Any] = Field(default_factory=dict)
     site_check: str | None = None
+    # The laws a rule enforces (EU, UK, CN, KR, US-CA); empty: a standard or practice that applies
+    # everywhere. A configuration's `jurisdictions` keeps only rules of those places.
+    jurisdictions: list[str] = Field(default_factory=list)
+
+    @field_validator("jurisdictions")
+    @classmethod
+    def _known_jurisdictions(cls, value: list[str]) -> list[str]:
+        from auditor.config import JURISDICTIONS
+
+        unknown = [v for v in value if v not in JURISDICTIONS]
+        if unknown:
+            raise ValueError(f"unknown jurisdiction(s) {unknown} (known: {', '.join(JURISDICTIONS)})")
+        return value
 
     @model_validator(mode="after")
     def _runs_something(self) -> RuleSpec:
@@ -73,6 +86,7 @@ class RuleSpec(_Strict):
             rationale=self.rationale,
             remediation=self.remediation,
             references=list(self.references),
+            jurisdictions=list(self.jurisdictions),
         )
 
 
@@ -196,9 +210,11 @@ def load_packs(directory: Path | None = None) -> tuple[RulePack, ...]:
 
 
 def select_rules(
-    packs: tuple[RulePack, ...], select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()
+    packs: tuple[RulePack, ...], select: tuple[str, ...] = (), ignore: tuple[str, ...] = (),
+    jurisdictions: tuple[str, ...] = (), severity: dict[str, Severity] | None = None,
 ) -> list[RuleSpec]:
-    """Rules picked by codes, code prefixes or categories (as ruff's --select/--ignore)."""
+    """Rules picked by codes, code prefixes or categories (as ruff's --select/--ignore), kept to the
+    given jurisdictions (a rule tied to no law always stays), with configured severities."""
     rules = [r for p in packs for r in p.rules]
     known = {r.code for r in rules}
     categories = {c.value for c in Category}
@@ -215,4 +231,8 @@ def select_rules(
             raise RulePackError(f"unknown rule selector {selector!r}: not a rule code, prefix or category")
     chosen = [r for r in rules if not select or any(matches(r, s) for s in select)]
     chosen = [r for r in chosen if not any(matches(r, s) for s in ignore)]
+    if jurisdictions:
+        chosen = [r for r in chosen if not r.jurisdictions or set(r.jurisdictions) & set(jurisdictions)]
+    if severity:
+        chosen = [r.model_copy(update={"severity": severity[r.code]}) if r.code in severity else r for r in chosen]
     return sorted(chosen, key=lambda r: r.code)

@@ -9,6 +9,7 @@
 | gitlab   | OUT/gl-code-quality-report.json                   |
 | markdown | OUT/summary.md                                    |
 | github   | annotations on stdout, step summary to $GITHUB_STEP_SUMMARY |
+| text     | one line per violation on stdout (for terminals and pre-commit) |
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from auditor.report.html import render_index_html, render_site_html
 from auditor.report.junit import junit_reporter
 from auditor.report.markdown import markdown_reporter
 from auditor.report.sarif import sarif_reporter
+from auditor.report.text import text_reporter
 from auditor.report.write import to_json
 
 Reporter = Callable[[ReportSet], Output]
@@ -67,6 +69,7 @@ FORMATS: dict[str, Reporter] = {
     "github": github_reporter,
     "gitlab": gitlab_reporter,
     "markdown": markdown_reporter,
+    "text": text_reporter,
 }
 
 
