@@ -19,6 +19,7 @@ from auditor import __version__
 from auditor.models import Severity
 
 if TYPE_CHECKING:
+    from auditor.config import Config
     from auditor.engine import RunResult
     from auditor.models import SiteReport
     from auditor.report.baseline import Baseline
@@ -38,10 +39,14 @@ def main() -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=str))
-@click.option("--out", "out_dir", default="reports", show_default=True, type=click.Path(file_okay=False),
-              help="Folder for the reports (created if missing).")
-@click.option("--fail-on", type=click.Choice([s.value for s in Severity]), default="error", show_default=True,
-              help="Exit 1 when a violation of this severity or higher is found.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Folder for the reports (created if missing).  [default: reports]")
+@click.option("--fail-on", type=click.Choice([s.value for s in Severity]),
+              help="Exit 1 when a violation of this severity or higher is found.  [default: error]")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
+              help="Configuration file (auditor.toml, or a pyproject.toml with [tool.auditor]); default: the "
+              "nearest one from the working folder upwards.")
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
 @click.option("--include", multiple=True, help="Only files matching this glob (relative path or name). Repeatable.")
 @click.option("--exclude", multiple=True, help="Skip files matching this glob. Repeatable.")
 @click.option("--select", multiple=True, help="Rule codes, code prefixes or categories to run (comma-separated).")
@@ -52,7 +57,7 @@ def main() -> None:
               "default: the WARC record's date, a saved Date header, else the file's modification time.")
 @click.option("--format", "formats", multiple=True, metavar="FORMATS",
               help="Output formats, comma-separated or repeated: json, html, sarif, junit, github, gitlab, "
-              "markdown.  [default: json,html]")
+              "markdown, text (violations on stdout, no files).  [default: json,html]")
 @click.option("--statistics", is_flag=True, help="After the run, print the number of violations per rule.")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="Fail only on violations not in this baseline file; list those fixed since.")
@@ -62,8 +67,10 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def audit(
     inputs: tuple[str, ...],
-    out_dir: str,
-    fail_on: str,
+    out_dir: str | None,
+    fail_on: str | None,
+    config_file: str | None,
+    isolated: bool,
     include: tuple[str, ...],
     exclude: tuple[str, ...],
     select: tuple[str, ...],
@@ -77,7 +84,8 @@ def audit(
     write_baseline: str | None,
     quiet: bool,
 ) -> None:
-    """Audit pages (HTML files, .txt page text, gzipped or not, or folders of them) and write reports.
+    """Audit pages (HTML files, .txt page text, Markdown articles, gzipped or not, WARC/WACZ web archives,
+    or folders of them) and write reports.
 
     For every site found: OUT/<site>.json and OUT/<site>.html, plus OUT/index.json and
     OUT/index.html listing all sites with their totals (the default formats, json and html). Other
@@ -91,6 +99,20 @@ def audit(
     from auditor.report.formats import FormatError, parse_formats
     from auditor.rulepacks import RulePackError, load_packs, select_rules
 
+    config = _load_config(config_file, isolated)
+    if config is not None:
+        # The command line wins over the file: lists replace, except --ignore, which adds.
+        formats = formats or tuple(config.format)
+        out_dir = out_dir or config.out
+        fail_on = fail_on or (config.fail_on.value if config.fail_on else None)
+        include, exclude = include or tuple(config.include), exclude or tuple(config.exclude)
+        select = select or tuple(config.select)
+        ignore = tuple(config.ignore) + ignore
+        base_url, site_name = base_url or config.base_url, site_name or config.site
+        crawl_date = crawl_date or config.crawl_date
+        baseline_file = baseline_file or (str(Path(config.root or ".") / config.baseline) if config.baseline
+                                          else None)
+    out_dir, fail_on = out_dir or "reports", fail_on or "error"
     try:
         chosen = parse_formats(formats)
     except FormatError as exc:
@@ -108,7 +130,8 @@ def audit(
         crawl_date = _iso_utc(crawl_date)
     try:
         packs = load_packs()
-        rules = select_rules(packs, _split(select), _split(ignore))
+        rules = select_rules(packs, _split(select), _split(ignore),
+                             tuple(config.jurisdictions) if config else (), dict(config.severity) if config else None)
     except RulePackError as exc:
         click.echo(f"auditor: error: {exc}", err=True)
         sys.exit(2)
@@ -116,7 +139,7 @@ def audit(
         click.echo("auditor: error: --select/--ignore leave no rule to run", err=True)
         sys.exit(2)
     engine = Engine(packs, rules, Options(base_url=base_url, site=site_name, fail_on=Severity(fail_on),
-                                         crawl_date=crawl_date))
+                                         crawl_date=crawl_date, config=config))
     out = Path(out_dir)
     sources = discover(list(inputs), include, exclude, skip_dir=out)
     result = run(sources, engine)
@@ -125,6 +148,13 @@ def audit(
     index = bundle.index
     for error in index.errors + [e for s in bundle.sites.values() for e in s.errors]:
         click.echo(f"auditor: input error: {error.path}: {error.error}", err=True)
+    for site_report in bundle.sites.values():
+        for page in site_report.pages:
+            for sup in page.suppressions:
+                if sup.kind != "enable" and sup.suppressed == 0:
+                    codes = " ".join(sup.codes) or "(all rules)"
+                    click.echo(f"auditor: unused suppression: {page.path}:{sup.line}: auditor-{sup.kind} {codes}",
+                               err=True)
     if not quiet:
         t = index.totals
         for summary in index.sites:
@@ -154,10 +184,28 @@ def audit(
         for e in check.fixed:
             click.echo(f"auditor: fixed: {e.code} {e.url}: {e.message}", err=True)
     if index.totals.pages == 0 and index.totals.errors == 0:
-        click.echo("auditor: error: no pages found in the input (looked for .html .htm .xhtml .shtml .txt, "
-                   "gzipped or not)", err=True)
+        click.echo("auditor: error: no pages found in the input (looked for .html .htm .xhtml .shtml .txt .md, "
+                   "gzipped or not, and .warc .warc.gz .wacz archives)", err=True)
         sys.exit(2)
     sys.exit(index.exit_code)
+
+
+def _load_config(config_file: str | None, isolated: bool) -> Config | None:
+    """The project configuration (explicit, else the nearest found), or None; exit 2 when broken."""
+    from auditor.config import ConfigError, find_config, load_config
+    from auditor.rulepacks import RulePackError, load_packs
+
+    if isolated:
+        return None
+    path = Path(config_file) if config_file else find_config()
+    if path is None:
+        return None
+    try:
+        codes = {r.code for p in load_packs() for r in p.rules}
+        return load_config(path, codes)
+    except (ConfigError, RulePackError) as exc:
+        click.echo(f"auditor: error: {exc}", err=True)
+        sys.exit(2)
 
 
 def _with_baseline(result: RunResult, old: Baseline | None, old_path: str | None,

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
@@ -26,8 +27,10 @@ from auditor.analysis.disclosures import label_block_classifier
 from auditor.analysis.summary import PageSummary, site_ai_summary, site_consent_summary, summarise
 from auditor.checks import CHECKS, SITE_CHECKS, Finding
 from auditor.checks.registry import Check
+from auditor.config import Config
 from auditor.facts.gather import gather_page
-from auditor.inputs.files import PageReadError, PageSource, read_page
+from auditor.inputs.files import PageSource, RawPage
+from auditor.inputs.stream import InputItem, SkippedRecord, read_source, read_sources
 from auditor.inputs.urls import NO_SITE, mirror_url, site_file_stem, site_of
 from auditor.lexicon import Lexicon, load_lexicon
 from auditor.models import (
@@ -41,6 +44,7 @@ from auditor.models import (
     Severity,
     SiteReport,
     SiteSummary,
+    SuppressionRecord,
     ToolInfo,
     Totals,
 )
@@ -53,6 +57,7 @@ class Options:
     site: str | None = None
     fail_on: Severity = Severity.error
     crawl_date: str | None = None  # ISO 8601 UTC; overrides WARC, Date header and file times
+    config: Config | None = None  # per-path overrides and the site mapping of a project configuration
 
 
 @dataclass(slots=True)
@@ -78,6 +83,10 @@ class Engine:
         self.classify = label_block_classifier(self.lexicon)
         self.sites: dict[str, SiteState] = defaultdict(SiteState)
         self.orphan_errors: list[InputError] = []
+        # Archive records that hold no page, by reason ("revisit", "status:404", "type:application/pdf",
+        # "record:conversion", "empty"): for the whole run, and by the site of the record's URL.
+        self.skipped: dict[str, int] = {}
+        self.skipped_by_site: dict[str, dict[str, int]] = {}
         # Each page check with its parameters, validated once per run rather than once per page.
         self.page_checks: list[tuple[RuleSpec, Check[Any], BaseModel]] = [
             (rule, CHECKS[rule.check], CHECKS[rule.check].params_model.model_validate(rule.params))
@@ -86,17 +95,37 @@ class Engine:
 
     # -- page phase ---------------------------------------------------------------------------
     def audit_source(self, source: PageSource) -> None:
-        try:
-            raw = read_page(source)
-        except PageReadError as exc:
-            self._error(source, exc.cause)
-            return
+        """Read one input (a page file, or a web archive of many pages) and audit what it holds."""
+        for item in read_source(source):
+            self.audit_item(item)
+
+    def audit_item(self, item: InputItem) -> None:
+        """One item of the input stream: a page to audit, an input error, or a record counted out."""
+        if isinstance(item, RawPage):
+            self.audit_raw(item)
+        elif isinstance(item, SkippedRecord):
+            self._skip(item)
+        else:
+            self._error(item.source, item.cause)
+
+    def _skip(self, item: SkippedRecord) -> None:
+        self.skipped[item.reason] = self.skipped.get(item.reason, 0) + 1
+        site = self.options.site or site_of(item.source.url)
+        by_site = self.skipped_by_site.setdefault(site, {})
+        by_site[item.reason] = by_site.get(item.reason, 0) + 1
+
+    def audit_raw(self, raw: RawPage) -> None:
+        """Audit one page that has been read."""
+        source = raw.source
         try:
             facts = gather_page(raw, self.classify, self.options.base_url, self.options.site,
                                 self.options.crawl_date)
         except (ValueError, RecursionError, MemoryError) as exc:
             self._error(source, f"cannot parse page: {exc}" if str(exc) else "cannot parse page")
             return
+        config = self.options.config
+        if config is not None and config.sites and facts.url and not self.options.site:
+            facts.site = config.site_for(urlsplit(facts.url).hostname or "") or facts.site
         page = PageReport(
             path=source.display_path,
             url=facts.url,
@@ -107,6 +136,11 @@ class Engine:
             language=facts.language,
             title=facts.title,
         )
+        page.suppressions = [
+            SuppressionRecord(kind=x.kind, codes=list(x.codes), line=x.line, target_line=x.target_line,
+                              reason=x.reason)
+            for x in facts.suppressions
+        ]
         ctx = PageContext(facts, self.lexicon, self.vocabulary)
         try:
             for rule, check, params in self.page_checks:
@@ -134,8 +168,20 @@ class Engine:
         state.summaries.append(summary)
 
     def _record(self, page: PageReport, rule: RuleSpec, finding: Finding) -> None:
-        """Add a finding of a page or site check; the rule's outcome on the page is the worst one."""
-        page.results.append(_result(rule, finding))
+        """Add a finding of a page or site check; the rule's outcome on the page is the worst one.
+        A configuration override may drop it or change its severity; an inline comment may silence it."""
+        result = _result(rule, finding)
+        config = self.options.config
+        if config is not None and config.overrides:
+            for override in config.overrides_for(page.path, page.url):
+                if any(rule.code.startswith(code.upper()) for code in override.ignore):
+                    return
+                if rule.code in override.severity:
+                    result.severity = override.severity[rule.code]
+        if page.suppressions and finding.outcome in (Outcome.violation, Outcome.incomplete) \
+                and _suppressed(page, rule.code, finding.location.line if finding.location else 0):
+            return
+        page.results.append(result)
         current = page.rule_outcomes.get(rule.code, Outcome.inapplicable)
         if finding.outcome.rank > current.rank:
             page.rule_outcomes[rule.code] = finding.outcome
@@ -144,6 +190,8 @@ class Engine:
         if site is None:
             if self.options.site:
                 site = self.options.site
+            elif source.url:  # an archive record names its URL
+                site = site_of(source.url)
             elif self.options.base_url:
                 site = site_of(self.options.base_url)
             else:
@@ -181,12 +229,14 @@ class Engine:
             pages = sorted(state.pages, key=lambda p: (p.url or "", p.path))
             for page in pages:
                 page.results.sort(key=_result_key)
+                page.rule_outcomes = dict(sorted(page.rule_outcomes.items()))  # as JSON reads them back
             errors = sorted(state.errors, key=lambda e: e.path)
             sites[name] = SiteReport(
                 tool=tool, rule_packs=packs, generated_at=generated_at, site=name,
                 fail_on=self.options.fail_on, totals=totals(pages, errors), rules=rule_infos,
                 pages=pages, errors=errors, ai_labels=site_ai_summary(state.summaries),
                 consent=site_consent_summary(state.summaries),
+                skipped=dict(sorted(self.skipped_by_site.get(name, {}).items())),
             )
         all_pages = [p for s in sites.values() for p in s.pages]
         all_errors = [e for s in sites.values() for e in s.errors] + self.orphan_errors
@@ -199,9 +249,34 @@ class Engine:
             tool=tool, rule_packs=packs, generated_at=generated_at, fail_on=self.options.fail_on,
             exit_code=0, totals=totals(all_pages, all_errors), sites=summaries,
             errors=sorted(self.orphan_errors, key=lambda e: e.path),
+            skipped=dict(sorted(self.skipped.items())),
         )
         index.exit_code = exit_code(all_pages, all_errors, self.options.fail_on)
         return RunResult(index, sites)
+
+
+def _suppressed(page: PageReport, code: str, line: int) -> bool:
+    """Whether an inline comment silences `code` at `line`: `auditor-disable` from its line until an
+    `auditor-enable` of the same code (or the end of the page), `auditor-disable-next` on the element
+    that follows it. A finding with no line is silenced only by a disable that is never re-enabled."""
+    silenced_by = None
+    for record in page.suppressions:
+        applies = not record.codes or code in record.codes
+        if not applies:
+            continue
+        if record.kind == "disable-next":
+            if line and record.target_line == line:
+                silenced_by = record
+                break
+        elif record.kind == "disable" and (record.line <= line or not line):
+            silenced_by = record
+        elif (record.kind == "enable" and silenced_by is not None and record.line <= max(line, 0) \
+                and line) or (record.kind == "enable" and not line):
+            silenced_by = None
+    if silenced_by is None:
+        return False
+    silenced_by.suppressed += 1
+    return True
 
 
 def _result(rule: RuleSpec, f: Finding) -> Result:
@@ -258,8 +333,8 @@ def exit_code(pages: list[PageReport], errors: list[InputError], fail_on: Severi
 
 
 def run(sources: Iterable[PageSource], engine: Engine) -> RunResult:
-    for source in sources:
-        engine.audit_source(source)
+    for item in read_sources(sources):
+        engine.audit_item(item)
     return engine.finish()
 
 

@@ -352,6 +352,8 @@ class SiteReport(_Model):
     rules: list[RuleInfo]
     pages: list[PageReport]
     errors: list[InputError] = Field(default_factory=list)
+    # Archive records that hold no page, by reason (revisit, status:404, type:application/pdf ...).
+    skipped: dict[str, int] = Field(default_factory=dict)
 
 
 class SiteSummary(_Model):
@@ -370,3 +372,4 @@ class IndexReport(_Model):
     totals: Totals
     sites: list[SiteSummary]
     errors: list[InputError] = Field(default_factory=list)
+    skipped: dict[str, int] = Field(default_factory=dict)  # archive records that hold no page, by reason

@@ -54,7 +54,20 @@ def _marks(found: ImageBytes, root: str | None) -> FileMarks | None:
             return _marks_of_file(str(full), stat.st_size, stat.st_mtime)
         except OSError:
             pass
+    if found.origin == "archive" and found.path is not None:
+        # A logo or a byline photo recurs on every page of a crawl: read each record once.
+        cached = _ARCHIVE_MARKS.get(found.path)
+        if cached is None:
+            cached = read_marks(found.data, found.candidate.rsplit("/", 1)[-1])
+            if len(_ARCHIVE_MARKS) >= _ARCHIVE_CACHE:
+                _ARCHIVE_MARKS.pop(next(iter(_ARCHIVE_MARKS)))
+            _ARCHIVE_MARKS[found.path] = cached
+        return cached
     return read_marks(found.data, found.candidate.rsplit("/", 1)[-1])
+
+
+_ARCHIVE_CACHE = 2048
+_ARCHIVE_MARKS: dict[str, FileMarks] = {}  # by record ("crawl.warc.gz#1234"), oldest first
 
 
 def find_provenance(
@@ -63,7 +76,8 @@ def find_provenance(
     if facts.input_format != "html" or not facts.images:
         return []
     resolver = ImageResolver(Path(facts.source_file) if facts.source_file else None,
-                             Path(facts.input_root) if facts.input_root else None, facts.url)
+                             Path(facts.input_root) if facts.input_root else None, facts.url,
+                             archive=facts.archive_index)
     labels = {lab.ref.id: lab.label for lab in labelled if lab.image is not None and lab.label.visible}
     by_image = {s.item.id: s for s in signals if s.item.kind == "image" and s.says_ai is not None}
     out: list[ImageProvenance] = []

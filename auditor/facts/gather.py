@@ -1,4 +1,8 @@
-"""From raw page bytes to PageFacts: decode, parse once, resolve the page's URL and site."""
+"""From raw page bytes to PageFacts: decode, parse once, resolve the page's URL and site.
+
+A page from a web archive comes with its HTTP headers apart, its URL (the record's target URI) and
+the archive's image index, which the image provenance lookup uses instead of files beside the page.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from auditor.facts.text import LabelClassifier, gather_text
 from auditor.inputs.decode import decode_page
 from auditor.inputs.files import RawPage
 from auditor.inputs.headers import header_charset, split_headers
-from auditor.inputs.urls import resolve_url, site_of
+from auditor.inputs.urls import is_http_url, resolve_url, site_of
 
 
 def gather_page(
@@ -25,12 +29,18 @@ def gather_page(
     """Raises ValueError (with a reader-facing cause) when the page cannot be used."""
     source = raw.source
     is_html = source.input_format == "html"
-    headers, body = split_headers(raw.data)
+    if raw.http_headers is not None:  # an archive record: headers kept apart from the body
+        headers, body = list(raw.http_headers), raw.data
+    else:
+        headers, body = split_headers(raw.data)
     text, encoding = decode_page(body, is_html=is_html, declared=header_charset(headers))
-    depth = len(source.relative_path.split("/"))
-    root = source.file.parents[depth - 1] if depth <= len(source.file.parents) else source.file.parent
+    root: str | None = None
+    if source.record is None:  # a page file; an archive's pages have no folder around them
+        depth = len(source.relative_path.split("/"))
+        root = str(source.file.parents[depth - 1] if depth <= len(source.file.parents) else source.file.parent)
     facts = PageFacts(path=source.display_path, input_format=source.input_format, encoding=encoding,
-                      http_headers=headers, source_file=str(source.file), input_root=str(root))
+                      http_headers=headers, source_file=str(source.file), input_root=root,
+                      archive_index=raw.archive)
     if is_html:
         gather_html(text, facts)
         canonical = next((m.value for m in facts.meta if m.key == "link:canonical"), None)
@@ -39,7 +49,14 @@ def gather_page(
         gather_text(text, facts, classify_label)
         canonical = og_url = None
     facts.crawled_at, facts.crawled_at_source = _crawl_time(raw, headers, crawl_date)
-    facts.url = resolve_url(canonical, og_url, source.relative_path, base_url)
+    if source.record is not None:
+        # From an archive: the URL the page was fetched from. It wins over the page's canonical
+        # URL (kept in facts.meta): relative links and images resolve against it, as in a browser,
+        # and a page syndicated under another site's canonical URL stays in the site it was crawled
+        # from. Without an http(s) target (a resource record of a local file), as for files.
+        facts.url = source.url if is_http_url(source.url) else resolve_url(canonical, og_url, "", None)
+    else:
+        facts.url = resolve_url(canonical, og_url, source.relative_path, base_url)
     facts.site = site_override or site_of(facts.url)
     return facts
 

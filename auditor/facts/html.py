@@ -26,6 +26,7 @@ from auditor.facts.model import (
     PageFacts,
     Script,
     SourceLocation,
+    Suppression,
     TextBlock,
 )
 
@@ -190,17 +191,23 @@ def gather_html(text: str, facts: PageFacts) -> PageFacts:
     pushed: list[tuple[bool, bool, bool]] = []  # (region pushed, item pushed, block pushed)
     line_tag_seen: dict[tuple[int, str], int] = {}
 
-    walk = etree.iterwalk(root, events=("start", "end"))
+    walk = etree.iterwalk(root, events=("start", "end", "comment"))
     for event, el in walk:
         tag = el.tag
         if not isinstance(tag, str):
             # Comments and entities: their tail text still belongs to the enclosing block.
-            if event == "start" and el.tail and block_stack:
-                block_stack[-1].append(el.tail)
+            if event in ("start", "comment"):
+                if el.tail and block_stack:
+                    block_stack[-1].append(el.tail)
+                if event == "comment" and el.text and "auditor-" in el.text:
+                    _record_suppression(el.text, el.sourceline or 0, facts)
             continue
         tag = tag.lower()
         if event == "start":
             line = el.sourceline or 0
+            if facts.suppressions and facts.suppressions[-1].kind == "disable-next" \
+                    and not facts.suppressions[-1].target_line:
+                facts.suppressions[-1].target_line = line
             key = (line, tag)
             ordinal = line_tag_seen.get(key, 0)
             line_tag_seen[key] = ordinal + 1
@@ -305,6 +312,31 @@ def gather_html(text: str, facts: PageFacts) -> PageFacts:
                 block_stack[-1].append(el.tail)
     _finish(facts)
     return facts
+
+
+SUPPRESSION = re.compile(r"^\s*auditor-(disable-next|disable|enable)\b\s*(.*?)\s*$", re.DOTALL)
+_CODE = re.compile(r"^[A-Za-z]{3}\d{3}$")
+
+
+def _record_suppression(text: str, line: int, facts: PageFacts) -> None:
+    """`<!-- auditor-disable ATT001, ATT002 reason why -->`: codes first, then an optional reason."""
+    match = SUPPRESSION.match(text)
+    if not match:
+        return
+    kind, rest = match.group(1), match.group(2)
+    codes: list[str] = []
+    words = rest.replace(",", " , ").split()
+    taken = 0
+    for word in words:
+        if word == ",":
+            taken += 1
+            continue
+        if not _CODE.match(word):
+            break
+        codes.append(word.upper())
+        taken += 1
+    reason = " ".join(w for w in words[taken:] if w != ",").lstrip("-—: ").strip()
+    facts.suppressions.append(Suppression(kind, tuple(codes), line, 0, reason[:200]))
 
 
 def _note_item_heading(facts: PageFacts, block: TextBlock) -> None:

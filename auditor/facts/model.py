@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditor.models import Location
+
+if TYPE_CHECKING:
+    from auditor.media.resolve import ImageStore
 
 
 class SourceLocation:
@@ -187,12 +190,24 @@ class Meta:
 
 
 @dataclass(slots=True)
+class Suppression:
+    """An inline `<!-- auditor-disable CODE reason -->` comment (or -disable-next, -enable)."""
+
+    kind: str  # disable | disable-next | enable
+    codes: tuple[str, ...]  # empty: every rule
+    line: int  # the comment's line
+    target_line: int = 0  # disable-next: the line of the element that follows
+    reason: str = ""
+
+
+@dataclass(slots=True)
 class PageFacts:
     path: str
     input_format: str  # html | text
     url: str | None = None
     source_file: str | None = None  # the page's file on disk, for files saved beside it
     input_root: str | None = None  # the folder the input was given as (a wget mirror's root)
+    archive_index: ImageStore | None = None  # a page from a web archive: the archive's images, by URL
     site: str = ""
     encoding: str | None = None
     language: str | None = None
@@ -212,6 +227,7 @@ class PageFacts:
     nodes: list[Node] = field(default_factory=list)
     main_item: str | None = None
     http_headers: list[tuple[str, str, int]] = field(default_factory=list)  # (lower-cased name, value, line)
+    suppressions: list[Suppression] = field(default_factory=list)
     crawled_at: str | None = None  # when the page was fetched, ISO 8601 UTC
     crawled_at_source: str | None = None  # option | warc | http-date | file-mtime
 

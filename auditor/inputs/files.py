@@ -2,7 +2,8 @@
 
 Discovery is a generator in a stable order (sorted paths), so runs are reproducible and memory stays
 flat however large the crawl. Reading never raises for one bad file: it returns an error record
-that names the file and the cause, and the run goes on.
+that names the file and the cause, and the run goes on. Web archives (`.warc`, `.warc.gz`,
+`.wacz`) are found here too; `archive.py` reads them, one page per HTML response record.
 """
 
 from __future__ import annotations
@@ -13,10 +14,15 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
+
+if TYPE_CHECKING:
+    from auditor.media.resolve import ImageStore
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 TEXT_SUFFIXES = (".txt",)
+WARC_SUFFIXES = (".warc", ".warc.gz")
+WACZ_SUFFIXES = (".wacz",)
 # A page bigger than this is refused with an error rather than risking memory (uncompressed bytes).
 MAX_PAGE_BYTES = 32 * 1024 * 1024
 
@@ -28,7 +34,11 @@ class PageSource:
     file: Path
     display_path: str  # as the user named it: input argument joined with the relative path
     relative_path: str  # relative to the input root (wget mirrors: host/path/file.html)
-    input_format: str  # html | text
+    input_format: str  # html | text | warc | wacz (the last two: archives, read by archive.py)
+    # A page read from an archive: the URL it was fetched from (WARC-Target-URI) and the byte
+    # offset of its record (display_path ends in "#<record>"). None for page files.
+    url: str | None = None
+    record: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +48,12 @@ class RawPage:
     # When the page was fetched (ISO 8601, UTC), where the input says so (a WARC record's date);
     # None for plain files, whose saved Date header or modification time stand in.
     crawled_at: str | None = None
+    # The HTTP response headers kept apart from the body (an archive record), in the shape
+    # `headers.split_headers` gives: (lower-cased name, value, line in the HTTP header block).
+    # None: the data may start with saved headers itself (`wget --save-headers`).
+    http_headers: tuple[tuple[str, str, int], ...] | None = None
+    # The images of the archive the page came from, read on demand (None for page files).
+    archive: ImageStore | None = None
 
 
 class PageReadError(Exception):
@@ -59,6 +75,16 @@ def page_format(name: str) -> str | None:
     return None
 
 
+def archive_format(name: str) -> str | None:
+    """"warc" or "wacz" for a web archive's file name, None for other files."""
+    lower = name.lower()
+    if lower.endswith(WARC_SUFFIXES):
+        return "warc"
+    if lower.endswith(WACZ_SUFFIXES):
+        return "wacz"
+    return None
+
+
 def _matches(rel: str, patterns: tuple[str, ...]) -> bool:
     name = rel.rsplit("/", 1)[-1]
     return any(fnmatch.fnmatchcase(rel, p) or fnmatch.fnmatchcase(name, p) for p in patterns)
@@ -73,7 +99,7 @@ def discover(
     """Yield page files under the given files and folders, sorted, filtered by the globs.
 
     A file named explicitly is taken whatever its suffix is not (a page format is still needed);
-    in folders only page suffixes count. Globs match the path relative to the input root or the
+    in folders only page and archive suffixes count. Globs match the path relative to the input root or the
     file name. `skip_dir` (the report folder) is never read, so a second run does not audit the
     reports of the first.
     """
@@ -81,7 +107,7 @@ def discover(
     for arg in inputs:
         root = Path(arg)
         if root.is_file():
-            named_fmt = page_format(root.name) or "html"
+            named_fmt = archive_format(root.name) or page_format(root.name) or "html"
             rel = root.name
             if include and not _matches(rel, include):
                 continue
@@ -95,7 +121,7 @@ def discover(
                 continue
             dirnames.sort()
             for name in sorted(filenames):
-                fmt = page_format(name)
+                fmt = page_format(name) or archive_format(name)
                 if fmt is None:
                     continue
                 full = Path(dirpath) / name
@@ -160,4 +186,4 @@ def _gunzip(fh: BinaryIO) -> bytes:
 _CHUNK = 256 * 1024
 _NO_SOURCE = PageSource(Path(), "", "", "html")
 
-__all__ = ["PageReadError", "PageSource", "RawPage", "discover", "read_page"]
+__all__ = ["PageReadError", "PageSource", "RawPage", "archive_format", "discover", "read_page"]

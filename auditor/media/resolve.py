@@ -5,7 +5,9 @@ Where the bytes can come from:
 - a local file saved with the page: relative to the page's own folder, or, for a wget mirror
   (`host/path/file.html`), at `host/path` of the image URL under the input root; an image on
   another host is looked for under that host's folder of the same mirror;
-- later, a response record of the same WARC (the archive input wires that in).
+- for a page read from a web archive (WARC, WACZ), an image response record of the same archive,
+  found by the image's absolute URL (`ImageStore`: `inputs/archive.py` keeps an index of the
+  archive's image records and reads one record when asked, so no image is held in memory).
 `srcset` and `<picture>` candidates are tried too, largest first. A path never leaves the input
 root, whatever `../` the page writes. When nothing is found the image is `missing`, with the places
 looked at, and the rules that need its bytes end `incomplete`: never a guess.
@@ -17,8 +19,10 @@ import base64
 import binascii
 import os
 import re
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import unquote, unquote_to_bytes, urljoin, urlsplit
 
 MAX_IMAGE_BYTES = 50 * 1024 * 1024
@@ -27,12 +31,46 @@ _DATA_URI = re.compile(r"^data:(?P<mime>[\w.+-]+/[\w.+-]+)?(?P<params>(?:;[^,;]*
 
 @dataclass(slots=True)
 class ImageBytes:
-    origin: str  # "data-uri" | "local-file" | "missing" | "error"
+    origin: str  # "data-uri" | "local-file" | "archive" | "missing" | "error"
     candidate: str  # the src or srcset URL the bytes belong to
     data: bytes | None = None
-    path: str | None = None  # the local file, shown relative to the input root
+    # local-file: the file, shown relative to the input root; archive: the record, shown as the
+    # archive's path and the record's byte offset ("crawl.warc.gz#1234")
+    path: str | None = None
     tried: list[str] = field(default_factory=list)
     error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredImage:
+    """An image found in an archive: where (shown as `archive#offset`), its bytes, or why not."""
+
+    where: str
+    data: bytes | None
+    error: str | None = None
+
+
+class ImageStore(Protocol):
+    """Images of the archive a page was read from, looked up by absolute URL."""
+
+    @property
+    def name(self) -> str:
+        """The archive as shown in reports."""
+        ...
+
+    def find_image(self, url: str) -> StoredImage | None:
+        """The image response recorded for this URL; None when the archive holds none."""
+        ...
+
+
+# Archives being read, by their file's absolute path. A page from an archive names the archive as
+# its source file, so a resolver built from the page's file alone still finds the archive's images
+# (PageFacts.archive_index is the explicit way; this covers callers that pass only the file).
+_OPEN_STORES: weakref.WeakValueDictionary[str, ImageStore] = weakref.WeakValueDictionary()
+
+
+def register_store(path: Path, store: ImageStore) -> None:
+    _OPEN_STORES[os.path.abspath(path)] = store
 
 
 def srcset_candidates(srcset: str | None) -> list[str]:
@@ -72,10 +110,30 @@ class ImageResolver:
     """Resolves image URLs of one page to bytes on disk (or in the page). Paths are handled as
     strings (os.path): a page may have hundreds of images and pathlib costs add up."""
 
-    def __init__(self, page_file: Path | None, input_root: Path | None, page_url: str | None) -> None:
+    def __init__(self, page_file: Path | None, input_root: Path | None, page_url: str | None,
+                 archive: ImageStore | None = None) -> None:
         self.page_dir = os.path.dirname(os.path.abspath(page_file)) if page_file is not None else None
         self.root = str(input_root.resolve()) if input_root is not None else None
         self.page_url = page_url
+        if archive is None and page_file is not None and _OPEN_STORES:
+            archive = _OPEN_STORES.get(os.path.abspath(page_file))
+        self.archive = archive
+
+    def _from_archive(self, src: str, tried: list[str]) -> ImageBytes | None:
+        """The image's record in the page's archive, by the absolute URL the src stands for."""
+        if self.archive is None:
+            return None
+        absolute = urljoin(self.page_url, src) if self.page_url else src
+        parts = urlsplit(absolute)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return None
+        found = self.archive.find_image(absolute)
+        if found is None:
+            tried.append(f"{absolute} in {self.archive.name}")
+            return None
+        if found.data is None:
+            return ImageBytes("error", src, path=found.where, tried=tried, error=found.error)
+        return ImageBytes("archive", src, data=found.data, path=found.where, tried=tried)
 
     def _inside_root(self, path: str) -> str | None:
         """The normalised path when it stays inside the input root (a string test, no system call)."""
@@ -121,6 +179,9 @@ class ImageResolver:
                 if data:
                     return ImageBytes("data-uri", src[:80], data=data)
                 continue
+            stored = self._from_archive(src, tried)
+            if stored is not None:
+                return stored
             for path in self._local_candidates(src):
                 inside = self._inside_root(path)
                 shown = self._shown(path)
