@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import tomllib
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from auditor.limits import Limits
 from auditor.models import Severity
 
 JURISDICTIONS = ("EU", "UK", "CN", "KR", "US-CA")
@@ -78,6 +80,7 @@ class Config(_Strict):
     baseline: str | None = None
     overrides: list[Override] = Field(default_factory=list)
     markdown: MarkdownKeys = Field(default_factory=MarkdownKeys)
+    limits: dict[str, float] = Field(default_factory=dict)  # page-bytes, dom-depth, elements ... (auditor/limits.py)
     # Where the settings came from (for messages), and the folder that relative paths start from.
     source: str | None = Field(default=None, exclude=True)
     root: str | None = Field(default=None, exclude=True)
@@ -154,6 +157,14 @@ def _check_values(config: Config, text: str, path: Path, known_codes: set[str] |
         if value not in JURISDICTIONS:
             raise ConfigError(f"{path}:{_line_of(text, value)}: jurisdictions: unknown {value!r} "
                               f"(known: {', '.join(JURISDICTIONS)})")
+    try:
+        Limits().with_values(config.limits)
+    except KeyError as exc:
+        key = str(exc.args[0])
+        raise ConfigError(f"{path}:{_line_of(text, key)}: limits.{key}: unknown limit (known: "
+                          f"{', '.join(f.name.replace('_', '-') for f in fields(Limits))})") from None
+    except ValueError as exc:
+        raise ConfigError(f"{path}:{_line_of(text, 'limits')}: limits: {exc}") from None
     if known_codes is None:
         return
     prefixes = {c[:3] for c in known_codes}

@@ -107,6 +107,8 @@ def test_jurisdictions_keep_only_rules_of_those_laws(repo: Path) -> None:
     ('jurisdictions = ["EU", "Mars"]\n', ":1: jurisdictions: unknown 'Mars'"),
     ('[[overrides]]\npaths = ["a/**"]\nignor = ["ATT001"]\n', ":3: overrides.0.ignor: unknown key"),
     ("select = [\n", "not valid TOML"),
+    ('[limits]\npage-bytes = 1000\nelement = 5\n', ":3: limits.element: unknown limit"),
+    ('[limits]\nelements = -1\n', "elements must be positive"),
 ])
 def test_bad_configuration_names_file_line_and_cause(repo: Path, text: str, expected: str) -> None:
     path = repo / "auditor.toml"

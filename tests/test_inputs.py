@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import auditor.inputs.files as files_mod
+import auditor.limits as limits_mod
 from auditor.inputs.decode import decode_page
 from auditor.inputs.files import PageReadError, PageSource, discover, read_page
 from auditor.inputs.urls import NO_SITE, mirror_url, resolve_url, site_file_stem, site_of
@@ -243,7 +243,7 @@ def test_read_missing_file_is_an_error_not_an_oserror(tmp_path: Path) -> None:
 
 
 def test_read_gzip_bomb_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(files_mod, "MAX_PAGE_BYTES", 1000)
+    monkeypatch.setattr(limits_mod, "_current", limits_mod.Limits(page_bytes=1000))
     bomb = gzip.compress(b"<p>" + b"A" * 1_000_000 + b"</p>")
     assert len(bomb) < 1000 * 10  # small on disk, a thousand times larger unpacked
     page = _write(tmp_path / "bomb.html.gz", bomb)
@@ -253,7 +253,7 @@ def test_read_gzip_bomb_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_read_plain_file_over_the_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(files_mod, "MAX_PAGE_BYTES", 1000)
+    monkeypatch.setattr(limits_mod, "_current", limits_mod.Limits(page_bytes=1000))
     page = _write(tmp_path / "big.html", b"x" * 1001)
     with pytest.raises(PageReadError) as info:
         read_page(_source(page))
@@ -264,7 +264,7 @@ def test_read_plain_file_over_the_limit_is_refused(tmp_path: Path, monkeypatch: 
 def test_read_page_exactly_at_the_limit_is_accepted(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, compress: bool
 ) -> None:
-    monkeypatch.setattr(files_mod, "MAX_PAGE_BYTES", 1000)
+    monkeypatch.setattr(limits_mod, "_current", limits_mod.Limits(page_bytes=1000))
     data = b"y" * 1000
     page = _write(tmp_path / "p.html", gzip.compress(data) if compress else data)
     assert read_page(_source(page)).data == data
@@ -278,7 +278,7 @@ def test_read_multi_member_gzip_yields_all_members(tmp_path: Path) -> None:
 def test_read_gzip_larger_than_the_limit_when_compressed_says_too_large(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(files_mod, "MAX_PAGE_BYTES", 1000)
+    monkeypatch.setattr(limits_mod, "_current", limits_mod.Limits(page_bytes=1000))
     page = _write(tmp_path / "p.html.gz", gzip.compress(os.urandom(5000)))  # valid, incompressible
     with pytest.raises(PageReadError) as info:
         read_page(_source(page))

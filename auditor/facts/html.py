@@ -29,6 +29,7 @@ from auditor.facts.model import (
     Suppression,
     TextBlock,
 )
+from auditor.limits import limits
 
 # Elements whose text forms its own block; inline text flows into the nearest one of these.
 BLOCK_TAGS = frozenset(
@@ -191,6 +192,7 @@ def gather_html(text: str, facts: PageFacts) -> PageFacts:
     pushed: list[tuple[bool, bool, bool]] = []  # (region pushed, item pushed, block pushed)
     line_tag_seen: dict[tuple[int, str], int] = {}
 
+    max_elements, max_depth = limits().elements, limits().dom_depth
     walk = etree.iterwalk(root, events=("start", "end", "comment"))
     for event, el in walk:
         tag = el.tag
@@ -232,11 +234,19 @@ def gather_html(text: str, facts: PageFacts) -> PageFacts:
             loc = SourceLocation(selector, line, resolve=partial(src.locate, line, tag, ordinal, SNIPPET_CHARS))
             facts.nodes.append(Node(index, tag, parent, el_id, classes, role, attrs, loc))
             node_stack.append(index)
+            if index >= max_elements:
+                raise ValueError(f"more than {max_elements} elements (limit elements)")
+            too_deep = len(node_stack) > max_depth
             hidden = hidden_stack[-1] or _is_hidden(attrs, classes)
             hidden_stack.append(hidden)
 
-            if tag in SKIP_TAGS:
-                _record_skipped(el, tag, facts, index, loc)
+            if too_deep or tag in SKIP_TAGS:
+                if too_deep:
+                    if not facts.notes:
+                        facts.notes.append(f"elements nested deeper than {max_depth} (limit dom-depth, line {line}) "
+                                           "were not audited")
+                else:
+                    _record_skipped(el, tag, facts, index, loc)
                 # The "end" event still comes for a skipped element and pops the stacks.
                 pushed.append((False, False, False))
                 walk.skip_subtree()

@@ -228,6 +228,7 @@ class PageFacts:
     main_item: str | None = None
     http_headers: list[tuple[str, str, int]] = field(default_factory=list)  # (lower-cased name, value, line)
     suppressions: list[Suppression] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # limits hit while reading the page
     crawled_at: str | None = None  # when the page was fetched, ISO 8601 UTC
     crawled_at_source: str | None = None  # option | warc | http-date | file-mtime
 

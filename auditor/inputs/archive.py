@@ -75,9 +75,10 @@ from urllib.parse import quote, urlsplit
 
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
-from auditor.inputs.files import MAX_PAGE_BYTES, PageReadError, PageSource, RawPage
+from auditor.inputs.files import PageReadError, PageSource, RawPage
 from auditor.inputs.httpbody import BodyError, decode_body
-from auditor.media.resolve import MAX_IMAGE_BYTES, StoredImage, register_store
+from auditor.limits import describe, limits
+from auditor.media.resolve import StoredImage, register_store
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -418,7 +419,7 @@ def _walk(part: _Part, bodies: bool) -> Iterator[_Record | _Damage]:
                 nth = nth + 1 if entry.offset == last else 1
                 if bodies and entry.kind == "page":
                     try:
-                        entry = _with_body(record, entry, MAX_PAGE_BYTES)
+                        entry = _with_body(record, entry, limits().page_bytes)
                     except (OSError, ValueError) as exc:
                         broken_at, cause = entry.offset, _short(exc)
                         break
@@ -721,13 +722,14 @@ class ArchiveImages:
                     entry = _classify(record, offset)
                     if entry.kind != "image" or not entry.url or url_key(entry.url) != key:
                         continue
-                    raw = _read_payload(record, MAX_IMAGE_BYTES)
+                    raw = _read_payload(record, limits().image_bytes)
                     if len(raw) < record.content_length:
                         return StoredImage(where, None, f"truncated record ({len(raw)} of "
                                            f"{record.content_length} payload bytes)")
-                    data = decode_body(raw, entry.headers, MAX_IMAGE_BYTES, _cut_on_purpose(record))
-                    if len(data) > MAX_IMAGE_BYTES:
-                        return StoredImage(where, None, f"image larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MiB")
+                    data = decode_body(raw, entry.headers, limits().image_bytes, _cut_on_purpose(record))
+                    if len(data) > limits().image_bytes:
+                        return StoredImage(where, None, f"image larger than {describe(limits().image_bytes)} "
+                                           "(limit image-bytes)")
                     return StoredImage(where, data)
         except (OSError, ValueError, BodyError) as exc:
             return StoredImage(where, None, f"cannot read the record ({_short(exc)})")

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from auditor.limits import describe, limits
+
 if TYPE_CHECKING:
     from auditor.media.resolve import ImageStore
 
@@ -24,7 +26,7 @@ TEXT_SUFFIXES = (".txt",)
 WARC_SUFFIXES = (".warc", ".warc.gz")
 WACZ_SUFFIXES = (".wacz",)
 # A page bigger than this is refused with an error rather than risking memory (uncompressed bytes).
-MAX_PAGE_BYTES = 32 * 1024 * 1024
+MAX_PAGE_BYTES = 32 * 1024 * 1024  # the default of limits().page_bytes, which is what counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,13 +142,13 @@ def read_page(source: PageSource) -> RawPage:
         with open(source.file, "rb") as fh:
             head = fh.read(2)
             fh.seek(0)
-            data = _gunzip(fh) if head == b"\x1f\x8b" else fh.read(MAX_PAGE_BYTES + 1)
+            data = _gunzip(fh) if head == b"\x1f\x8b" else fh.read(limits().page_bytes + 1)
     except PageReadError as exc:
         raise PageReadError(source, exc.cause) from None
     except OSError as exc:
         raise PageReadError(source, f"cannot read file ({exc.strerror or exc})") from None
-    if len(data) > MAX_PAGE_BYTES:
-        raise PageReadError(source, f"page larger than {MAX_PAGE_BYTES // (1024 * 1024)} MiB")
+    if len(data) > limits().page_bytes:
+        raise PageReadError(source, f"page larger than {describe(limits().page_bytes)} (limit page-bytes)")
     if not data.strip():
         raise PageReadError(source, "empty file")
     return RawPage(source, data)
@@ -164,10 +166,10 @@ def _gunzip(fh: BinaryIO) -> bytes:
         pending = chunk
         while pending:
             try:
-                out += decomp.decompress(pending, MAX_PAGE_BYTES + 1 - len(out))
+                out += decomp.decompress(pending, limits().page_bytes + 1 - len(out))
             except zlib.error as exc:
                 raise PageReadError(_NO_SOURCE, f"corrupt gzip data ({exc})") from None
-            if len(out) > MAX_PAGE_BYTES:
+            if len(out) > limits().page_bytes:
                 return bytes(out)  # the caller reports the size
             if decomp.unconsumed_tail:
                 pending = decomp.unconsumed_tail

@@ -35,12 +35,13 @@ import defusedxml
 import defusedxml.ElementTree as SafeET
 from PIL import Image, UnidentifiedImageError
 
+from auditor.limits import describe, limits
 from auditor.media import aigc, c2pa_reader, xmp
 from auditor.models import FileMarks, Mark
 
 __all__ = ["MAX_FILE_BYTES", "MAX_SVG_BYTES", "FileMarks", "Mark", "read_marks"]
 
-MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_FILE_BYTES = 50 * 1024 * 1024  # the default of limits().image_bytes, which is what counts
 MAX_SVG_BYTES = 16 * 1024 * 1024
 MAX_CHUNKS = 100_000  # PNG chunks, RIFF chunks or ISOBMFF boxes walked per file
 # Web image formats only: a restricted list keeps Pillow's rarer parsers away from hostile bytes and
@@ -88,8 +89,9 @@ def read_marks(data: bytes, name: str = "") -> FileMarks:
     if not data:
         out.errors.append("empty file")
         return out
-    if len(data) > MAX_FILE_BYTES:
-        out.errors.append(f"file larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB ({len(data)} bytes): not parsed")
+    if len(data) > limits().image_bytes:
+        out.errors.append(f"file larger than {describe(limits().image_bytes)} ({len(data)} bytes, limit image-bytes): "
+                          "not parsed")
         return out
     try:
         _read(data, out)

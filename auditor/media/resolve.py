@@ -25,7 +25,9 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, unquote_to_bytes, urljoin, urlsplit
 
-MAX_IMAGE_BYTES = 50 * 1024 * 1024
+from auditor.limits import describe, limits
+
+MAX_IMAGE_BYTES = 50 * 1024 * 1024  # the default of limits().image_bytes, which is what counts
 _DATA_URI = re.compile(r"^data:(?P<mime>[\w.+-]+/[\w.+-]+)?(?P<params>(?:;[^,;]*)*?)(?P<b64>;base64)?,", re.I)
 
 
@@ -96,7 +98,7 @@ def decode_data_uri(uri: str) -> bytes | None:
     if not match:
         return None
     payload = uri[match.end():]
-    if len(payload) > MAX_IMAGE_BYTES * 4 // 3 + 16:
+    if len(payload) > limits().image_bytes * 4 // 3 + 16:
         raise ValueError("data: URI larger than the image size limit")
     try:
         if match.group("b64"):
@@ -194,9 +196,10 @@ class ImageResolver:
                 if os.path.isfile(inside) and self._inside_root(os.path.realpath(inside)) is not None:
                     try:
                         size = os.path.getsize(inside)
-                        if size > MAX_IMAGE_BYTES:
+                        if size > limits().image_bytes:
                             return ImageBytes("error", src, path=shown, tried=tried,
-                                              error=f"image file larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MiB")
+                                              error=f"image file larger than {describe(limits().image_bytes)} "
+                                              "(limit image-bytes)")
                         with open(inside, "rb") as fh:
                             return ImageBytes("local-file", src, data=fh.read(), path=shown, tried=tried)
                     except OSError as exc:

@@ -29,10 +29,11 @@ import defusedxml
 import defusedxml.ElementTree as SafeET
 
 from auditor.analysis.signals import classify_source_type
+from auditor.limits import describe, limits
 from auditor.media.aigc import aigc_mark, short
 from auditor.models import Mark
 
-MAX_XMP = 2 * 1024 * 1024
+MAX_XMP = 2 * 1024 * 1024  # the default of limits().xmp_bytes, which is what counts
 MAX_VALUES = 10  # per property: a hostile packet cannot flood the report
 NS_IPTC_EXT = "http://iptc.org/std/Iptc4xmpExt/2008-02-29/"
 NS_TC260 = "http://www.tc260.org.cn/ns/AIGC/1.0/"
@@ -61,10 +62,11 @@ def find_packet(data: bytes) -> tuple[bytes | None, str | None]:
         start = data.find(start_tag)
         if start < 0:
             continue
-        end = data.find(end_tag, start, start + MAX_XMP + len(end_tag))
+        end = data.find(end_tag, start, start + limits().xmp_bytes + len(end_tag))
         if end < 0:
-            if len(data) - start > MAX_XMP:
-                return None, f"XMP packet larger than {MAX_XMP // (1024 * 1024)} MiB or unterminated: not read"
+            if len(data) - start > limits().xmp_bytes:
+                return None, (f"XMP packet larger than {describe(limits().xmp_bytes)} (limit xmp-bytes) or "
+                              "unterminated: not read")
             return None, "XMP packet unterminated (truncated file?): not read"
         close = data.find(b">", end) if end_tag.startswith(b"<?") else end + len(end_tag) - 1
         return data[start: (close + 1 if close >= 0 else end + len(end_tag))], None
@@ -99,8 +101,9 @@ def _mentions_wanted(packet: bytes | str) -> bool:
 def read_xmp(packet: bytes | str, carrier: str) -> XmpResult:
     """Marks in one XMP packet. Never raises; problems become errors (whole packet) or mark problems."""
     result = XmpResult()
-    if len(packet) > MAX_XMP:
-        result.errors.append(f"XMP packet in {carrier} larger than {MAX_XMP // (1024 * 1024)} MiB: not read")
+    if len(packet) > limits().xmp_bytes:
+        result.errors.append(f"XMP packet in {carrier} larger than {describe(limits().xmp_bytes)} "
+                             "(limit xmp-bytes): not read")
         return result
     text = _as_text(packet)
     if not text or not _mentions_wanted(text):
