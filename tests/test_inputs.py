@@ -471,7 +471,7 @@ def test_no_site_is_local() -> None:
 @pytest.mark.parametrize(
     "site",
     ["../../etc/passwd", "a/b", "..", ".", "", "a\\b", ".hidden", "/abs/path", "index", "INDEX", ".index",
-     "x" * 300, "bbc.co.uk", "2001:db8::1"],
+     "x" * 300, "bbc.co.uk", "2001:db8::1", "NUL", "con.example", "com1", "LPT9", "Example News", "..\x00x"],
 )
 def test_site_file_stem_is_a_safe_file_name(tmp_path: Path, site: str) -> None:
     stem = site_file_stem(site)
@@ -484,6 +484,13 @@ def test_site_file_stem_is_a_safe_file_name(tmp_path: Path, site: str) -> None:
     for suffix in (".json", ".html"):
         target = safe_target(tmp_path, stem + suffix)
         assert target.parent == tmp_path.resolve()
+
+
+def test_site_file_stems_never_collide() -> None:
+    names = ["Example News", "example news", "example_news", "EXAMPLE NEWS", "x" * 300, "x" * 301, "a/b", "a\\b",
+             "a_b", "index", "Index", "nul", "NUL"]
+    stems = [site_file_stem(n) for n in names]
+    assert len({s.casefold() for s in stems}) == len(names)  # distinct even on a case-insensitive disk
 
 
 def test_site_file_stem_keeps_ordinary_sites_readable() -> None:

@@ -8,6 +8,7 @@ registrable domain of the URL's host (public-suffix aware, from the list bundled
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import re
 from functools import lru_cache
@@ -76,6 +77,21 @@ _SAFE_NAME = re.compile(r"[^a-z0-9._-]+")
 
 
 def site_file_stem(site: str) -> str:
-    """A file name for a site's reports that can never leave the output folder."""
-    stem = _SAFE_NAME.sub("_", site.lower()).strip("._") or "site"
-    return stem[:120] if stem not in ("index",) else "site-index"
+    """A file name for a site's reports that can never leave the output folder, never names a device
+    (CON, NUL, COM1 ... on Windows), stays under 120 characters, and never collides with another
+    site's: a name that had to be changed ("Example News", "../x", a 300-character name, "NUL")
+    gets a short hash of the original, so "Example News" and "example news" stay two files on a
+    case-insensitive disk."""
+    stem = _SAFE_NAME.sub("_", site.lower()).strip("._-") or "site"
+    changed = stem != site
+    if stem.split(".")[0] in _RESERVED_NAMES:
+        stem, changed = f"site-{stem}", True
+    if len(stem) > 100:
+        stem, changed = stem[:100].rstrip("._-"), True
+    if changed:
+        stem = f"{stem}-{hashlib.sha256(site.encode('utf-8', 'surrogatepass')).hexdigest()[:10]}"
+    return stem
+
+
+_RESERVED_NAMES = frozenset({"index", "con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+                             *(f"lpt{i}" for i in range(10))})
