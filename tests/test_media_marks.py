@@ -511,7 +511,7 @@ def test_file_over_the_limit_is_refused_unparsed(monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(marks, "_read", fail)
     card = read_marks(b"\xff\xd8\xff" + b"\x00" * MAX_FILE_BYTES)
-    assert card.errors == [f"file larger than 50 MiB ({MAX_FILE_BYTES + 3} bytes): not parsed"]
+    assert card.errors == [f"file larger than 50 MiB ({MAX_FILE_BYTES + 3} bytes, limit image-bytes): not parsed"]
     assert card.size == MAX_FILE_BYTES + 3 and len(card.sha256) == 64
 
 

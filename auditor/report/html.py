@@ -1,26 +1,92 @@
 """Self-contained HTML views of a SiteReport and an IndexReport.
 
 Why this shape: a report is opened from disk, mailed around and archived, and it quotes hostile
-page content (messages, snippets, titles, URLs). So the file is self-contained — inline CSS only,
-no scripts, no fonts, no images, nothing fetched (a Content-Security-Policy of `default-src 'none'`
-backs that up) — and every string is escaped by Jinja's autoescape; no template marks data `|safe`.
+page content (messages, snippets, titles, URLs). So the file is self-contained: inline CSS, one small
+inline script of our own (filtering; the page is complete without it), inline SVG charts drawn by the
+template, no fonts, no images, nothing fetched. A Content-Security-Policy of `default-src 'none'`
+backs that up; the only style and script it allows are ours, by their SHA-256 computed here at
+render time, so nothing that slipped into the markup could run or restyle the page.
+
+Every string from a report is escaped by Jinja's autoescape; no template marks data `|safe`. The
+only `Markup` made here wraps the report's own CSS and JavaScript (files beside the templates, never
+page data). Matched text in a snippet is highlighted by splitting the plain text into pieces in
+Python (`highlight`); the template escapes each piece and wraps the matched ones in `<mark>`.
 Page-derived URLs are shown as text, never as links; only rule reference URLs with an http(s)
-scheme and report file names of the tool's own making become `href`s.
+scheme, report file names of the tool's own making and the report's own `#fragment`s become `href`s.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache
+from importlib.resources import files
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
-from auditor.models import IndexReport, Location, PageReport, Result, RuleInfo, SiteReport
+from auditor.models import (
+    Category,
+    IndexReport,
+    Location,
+    Outcome,
+    PageReport,
+    Result,
+    RuleInfo,
+    Severity,
+    SiteReport,
+    SiteSummary,
+    Totals,
+)
 
 OUTCOMES: tuple[str, ...] = ("violation", "incomplete", "pass", "inapplicable")
+RESULT_OUTCOMES: tuple[str, ...] = ("violation", "incomplete", "pass")  # the outcomes a Result can carry
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
+CATEGORY_TITLES: dict[str, str] = {
+    Category.ai_disclosure.value: "AI disclosure",
+    Category.provenance.value: "Image provenance",
+    Category.consent.value: "Cookie consent",
+    Category.attribution.value: "Attribution",
+}
+OPEN_FINDINGS_UP_TO = 60  # findings start expanded when a site has at most this many
+OPEN_PAGES_UP_TO = 10  # page records start expanded when a site has at most this many pages
+WORST_PAGES = 10
+RULE_CHART_ROWS = 15
+SYMBOLS: dict[str, str] = {"fail": "✗", "review": "!", "pass": "✓", "none": "–"}  # verdicts, beside their words
 
 _SAFE_FILE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
+# A quotation in a result message: opens after a space or bracket, closes before a space or punctuation,
+# so apostrophes inside the quoted text ("Korea's") do not end it.
+_QUOTED = re.compile(r"(?:^|(?<=[\s(\[]))'(.+?)'(?=[\s,.;:)\]]|$)")
+
+
+# --- assets and CSP ----------------------------------------------------------------------------
+
+
+@cache
+def _asset(name: str) -> str:
+    text = files("auditor.report").joinpath("templates").joinpath(name).read_text(encoding="utf-8")
+    closing = "</style" if name.endswith(".css") else "</script"
+    if closing in text.lower():  # would end the raw-text element early
+        raise ValueError(f"report asset {name} contains {closing}")
+    return text
+
+
+def csp_hash(text: str) -> str:
+    """The CSP source expression that allows exactly this inline style or script text."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def content_security_policy(css: str, js: str | None) -> str:
+    """Everything `'none'` but our one stylesheet and, on site reports, our one script."""
+    script = csp_hash(js) if js is not None else "'none'"
+    return (f"default-src 'none'; style-src {csp_hash(css)}; script-src {script}; img-src 'none'; "
+            "font-src 'none'; connect-src 'none'; form-action 'none'; base-uri 'none'")
 
 
 @cache
@@ -34,11 +100,32 @@ def _env() -> Environment:
     )
     env.filters["short"] = _short
     env.filters["loc"] = _loc
+    env.filters["pct"] = _pct
+    env.filters["plural"] = _plural
+    env.filters["by_outcome"] = _by_outcome
     env.tests["web_url"] = _is_web_url
     env.tests["safe_file"] = _is_safe_file
     env.globals["OUTCOMES"] = OUTCOMES
+    env.globals["RESULT_OUTCOMES"] = RESULT_OUTCOMES
     env.globals["SEVERITIES"] = SEVERITIES
+    env.globals["CATEGORY_TITLES"] = CATEGORY_TITLES
+    env.globals["SYMBOLS"] = SYMBOLS
     return env
+
+
+def _render(template: str, *, script: bool, **context: object) -> str:
+    css = _asset("report.css")
+    js = _asset("report.js") if script else None
+    return _env().get_template(template).render(
+        csp=content_security_policy(css, js),
+        # Our own static assets, never page data: inserted verbatim so that the hashes match.
+        css=Markup(css),
+        js=Markup(js) if js is not None else None,
+        **context,
+    )
+
+
+# --- small filters -----------------------------------------------------------------------------
 
 
 def _short(digest: str, n: int = 12) -> str:
@@ -50,6 +137,22 @@ def _loc(location: Location) -> str:
     return f"{location.line}:{location.column}"
 
 
+def _pct(share: float) -> str:
+    return f"{share * 100:.0f}%"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _by_outcome(rule_outcomes: dict[str, Outcome]) -> dict[str, list[str]]:
+    """A page's rule codes by the outcome each rule ended in, in report order."""
+    grouped: dict[str, list[str]] = {o: [] for o in OUTCOMES}
+    for code, outcome in rule_outcomes.items():
+        grouped.setdefault(outcome.value, []).append(code)
+    return grouped
+
+
 def _is_web_url(url: str) -> bool:
     """Only plain http(s) URLs may become links (never `javascript:`, `data:` and the like)."""
     return url.startswith(("https://", "http://"))
@@ -58,6 +161,206 @@ def _is_web_url(url: str) -> bool:
 def _is_safe_file(name: str) -> bool:
     """A bare file name in the same folder: no scheme, no path, nothing resolved elsewhere."""
     return _SAFE_FILE.fullmatch(name) is not None and name not in (".", "..")
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+# --- highlighting ------------------------------------------------------------------------------
+
+Piece = tuple[str, bool]  # (plain text, matched?)
+
+
+def highlight(text: str, needles: Iterable[str]) -> tuple[Piece, ...]:
+    """Split `text` into plain pieces, flagging those that are occurrences of any needle.
+
+    The pieces are plain text: the template escapes each one and wraps the flagged ones in `<mark>`,
+    so a highlight can never turn page content into markup."""
+    spans: list[tuple[int, int]] = []
+    for needle in {n for n in needles if len(n.strip()) >= 2}:
+        start = text.find(needle)
+        while start != -1:
+            spans.append((start, start + len(needle)))
+            start = text.find(needle, start + len(needle))
+    if not spans:
+        return ((text, False),) if text else ()
+    spans.sort()
+    merged: list[list[int]] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    pieces: list[Piece] = []
+    pos = 0
+    for a, b in merged:
+        if a > pos:
+            pieces.append((text[pos:a], False))
+        pieces.append((text[a:b], True))
+        pos = b
+    if pos < len(text):
+        pieces.append((text[pos:], False))
+    return tuple(pieces)
+
+
+def quoted(message: str) -> list[str]:
+    """The texts a result message quotes ('Reported by AI', 'Decline'): what the finding matched."""
+    return [m.group(1) for m in _QUOTED.finditer(message)]
+
+
+# --- view models -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Snip:
+    """A location with its snippet split for highlighting."""
+
+    location: Location
+    pieces: tuple[Piece, ...]
+
+
+@dataclass(frozen=True)
+class FindingView:
+    result: Result
+    page_no: int
+    page: PageReport
+    at: Snip | None
+    evidence: tuple[Snip, ...]
+
+
+@dataclass(frozen=True)
+class RuleGroup:
+    rule: RuleInfo
+    findings: tuple[FindingView, ...]
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    key: str
+    title: str
+    state: str  # fail | review | pass | none
+    word: str
+    symbol: str
+    reason: str
+    violations: dict[str, int]
+    incomplete: int
+    passed: int
+
+
+@dataclass(frozen=True)
+class Segment:
+    x: float
+    width: float
+    cls: str
+    value: int
+    name: str
+
+
+@dataclass(frozen=True)
+class BarRow:
+    label: str
+    full_label: str
+    y: float
+    segments: tuple[Segment, ...]
+    value_text: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    title: str
+    desc: str
+    rows: tuple[BarRow, ...]
+    height: float
+    legend: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Facet:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class WorstPage:
+    page_no: int
+    page: PageReport
+    violations: dict[str, int]
+    incomplete: int
+
+
+# Chart geometry, in SVG user units (the SVG scales to the width of its box).
+CHART_W = 480.0
+CHART_LABEL_W = 180.0
+CHART_BAR_W = 230.0
+CHART_ROW = 26.0
+CHART_BAR_H = 16.0
+
+
+def _bar_row(index: int, label: str, parts: Sequence[tuple[str, int, str]], scale: int, value_text: str) -> BarRow:
+    x = CHART_LABEL_W
+    segments: list[Segment] = []
+    for cls, value, name in parts:
+        if value <= 0:
+            continue
+        width = round(CHART_BAR_W * value / scale, 2) if scale else 0.0
+        segments.append(Segment(x=round(x, 2), width=width, cls=cls, value=value, name=name))
+        x += width
+    return BarRow(label=_clip(label, 20), full_label=label, y=round(index * CHART_ROW, 2),
+                  segments=tuple(segments), value_text=value_text)
+
+
+def _chart(chart_id: str, title: str, desc: str, rows: list[BarRow],
+           legend: Sequence[tuple[str, str]]) -> Chart:
+    return Chart(id=chart_id, title=title, desc=desc, rows=tuple(rows),
+                 height=round(max(len(rows), 1) * CHART_ROW, 2), legend=tuple(legend))
+
+
+def _fails(severity: Severity, fail_on: Severity) -> bool:
+    return severity.rank >= fail_on.rank
+
+
+def _verdict(key: str, title: str, results: Sequence[Result], fail_on: Severity) -> Verdict:
+    violations = Counter(r.severity.value for r in results if r.outcome is Outcome.violation)
+    failing = [r for r in results if r.outcome is Outcome.violation and _fails(r.severity, fail_on)]
+    incomplete = sum(1 for r in results if r.outcome is Outcome.incomplete)
+    passed = sum(1 for r in results if r.outcome is Outcome.passed)
+    below = sum(violations.values()) - len(failing)
+    by_sev = {s: violations.get(s, 0) for s in SEVERITIES}
+    if failing:
+        detail = ", ".join(f"{by_sev[s]} {s}" for s in SEVERITIES if by_sev[s])
+        return Verdict(key, title, "fail", "Fails", SYMBOLS["fail"],
+                       f"{_plural(len(failing), 'violation')} at or above the fail-on level "
+                       f"({fail_on.value}); all violations: {detail}.", by_sev, incomplete, passed)
+    if below or incomplete:
+        bits = []
+        if below:
+            bits.append(f"{_plural(below, 'violation')} below the fail-on level ({fail_on.value})")
+        if incomplete:
+            bits.append(f"{_plural(incomplete, 'result')} a person must check")
+        return Verdict(key, title, "review", "Needs review", SYMBOLS["review"], "; ".join(bits) + ".", by_sev,
+                       incomplete, passed)
+    if passed:
+        return Verdict(key, title, "pass", "Passes", SYMBOLS["pass"],
+                       f"{_plural(passed, 'check')} passed, nothing to fix.", by_sev, incomplete, passed)
+    return Verdict(key, title, "none", "Not applicable", SYMBOLS["none"],
+                   "No rule of this category applied to these pages.", by_sev, incomplete, passed)
+
+
+
+def _site_verdict_from_totals(totals: Totals, fail_on: Severity) -> tuple[str, str]:
+    """(state, word) of a whole site from its totals alone, as the index shows it; the same rule as
+    the site report's verdict."""
+    if any(n and _fails(Severity(s), fail_on) for s, n in totals.by_severity.items()):
+        return "fail", "Fails"
+    if sum(totals.by_severity.values()) or totals.by_outcome.get("incomplete", 0):
+        return "review", "Needs review"
+    if totals.by_outcome.get("pass", 0):
+        return "pass", "Passes"
+    return "none", "Not applicable"
 
 
 def _all_rules(report: SiteReport) -> list[RuleInfo]:
@@ -74,25 +377,238 @@ def _all_rules(report: SiteReport) -> list[RuleInfo]:
     return rules
 
 
-def _results_by_rule(report: SiteReport) -> dict[str, list[tuple[PageReport, Result]]]:
-    grouped: dict[str, list[tuple[PageReport, Result]]] = {}
-    for page in report.pages:
+def _finding(result: Result, page_no: int, page: PageReport,
+             disclosed: dict[tuple[int, int], list[str]]) -> FindingView:
+    needles = quoted(result.message)
+
+    def snip(loc: Location) -> Snip:
+        # What the message quotes, and the text of any disclosure found at this very position.
+        return Snip(location=loc, pieces=highlight(loc.snippet, needles + disclosed.get((loc.line, loc.column), [])))
+
+    def key(loc: Location) -> tuple[str | None, int, int, str]:
+        return (loc.selector, loc.line, loc.column, loc.snippet)
+
+    at = snip(result.location) if result.location is not None else None
+    # Evidence that repeats the location, or an earlier piece of evidence, is shown once.
+
+    seen = {key(result.location)} if result.location is not None else set()
+    evidence: list[Snip] = []
+    for e in result.evidence:
+        if key(e) not in seen:
+            seen.add(key(e))
+            evidence.append(snip(e))
+    return FindingView(result=result, page_no=page_no, page=page, at=at, evidence=tuple(evidence))
+
+
+def _groups(report: SiteReport, rules: list[RuleInfo]) -> list[RuleGroup]:
+    by_code: dict[str, list[FindingView]] = {}
+    for page_no, page in enumerate(report.pages):
+        disclosed: dict[tuple[int, int], list[str]] = {}
+        for d in page.disclosures:
+            disclosed.setdefault((d.location.line, d.location.column), []).append(d.text)
         for res in page.results:
-            grouped.setdefault(res.code, []).append((page, res))
-    return grouped
+            by_code.setdefault(res.code, []).append(_finding(res, page_no, page, disclosed))
+    groups: list[RuleGroup] = []
+    for rule in rules:
+        found = by_code.get(rule.code)
+        if not found:
+            continue
+        found.sort(key=lambda f: (-f.result.outcome.rank, f.page_no))  # stable: keeps page order
+        counts = Counter(f.result.outcome.value for f in found)
+        groups.append(RuleGroup(rule=rule, findings=tuple(found),
+                                counts={o: counts.get(o, 0) for o in RESULT_OUTCOMES}))
+    groups.sort(key=lambda g: (-max(f.result.outcome.rank for f in g.findings), -g.rule.severity.rank,
+                               g.rule.code))
+    return groups
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    rule: RuleInfo
+    violations: int
+    incomplete: int
+
+
+def _rule_rows(report: SiteReport, rules: list[RuleInfo]) -> list[RuleRow]:
+    """Rules with violations or incomplete results: severity first, then most violations."""
+    info = {r.code: r for r in rules}
+    rows: list[RuleRow] = []
+    for code, counts in report.totals.by_rule.items():
+        v, i = counts.get("violation", 0), counts.get("incomplete", 0)
+        rule = info.get(code)  # every code with results is in `rules` (see _all_rules)
+        if (v or i) and rule is not None:
+            rows.append(RuleRow(rule, v, i))
+    rows.sort(key=lambda r: (-r.rule.severity.rank, -r.violations, -r.incomplete, r.rule.code))
+    return rows
+
+
+def _rule_chart(rule_rows: list[RuleRow]) -> Chart:
+    drawn = rule_rows[:RULE_CHART_ROWS]
+    scale = max((r.violations + r.incomplete for r in drawn), default=0)
+    rows = []
+    for n, r in enumerate(drawn):
+        sev = r.rule.severity.value
+        rows.append(_bar_row(n, f"{r.rule.code} {r.rule.name}".strip(),
+                             [(f"c-{sev}", r.violations, f"{sev} violations"),
+                              ("c-incomplete", r.incomplete, "incomplete")],
+                             scale, str(r.violations + r.incomplete)))
+    desc = "; ".join(f"{r.rule.code}: {r.violations} {r.rule.severity.value} violation(s), {r.incomplete} incomplete"
+                     for r in drawn) or "No violations and nothing incomplete."
+    title = "Findings by rule and severity"
+    if len(rule_rows) > len(drawn):
+        title += f" (top {len(drawn)} of {len(rule_rows)} rules)"
+    return _chart("chart-rules", title, desc, rows,
+                  [("c-error", "error violations"), ("c-warning", "warning violations"),
+                   ("c-info", "info violations"), ("c-incomplete", "incomplete: a person must check")])
+
+
+def _ai_chart(report: SiteReport) -> Chart:
+    ai = report.ai_labels
+    kinds = sorted(ai.by_kind.items(), key=lambda kv: (-kv[1].items, kv[0]))
+    rows = [_bar_row(0, "all items", [("c-ai", ai.ai_labelled_items, "labelled AI-made"),
+                                      ("c-rest", ai.items - ai.ai_labelled_items, "not labelled")],
+                     ai.items, f"{ai.ai_labelled_items} / {ai.items}")] if ai.items else []
+    for n, (kind, count) in enumerate(kinds, start=1):
+        rows.append(_bar_row(n, kind, [("c-ai", count.ai_labelled, "labelled AI-made"),
+                                       ("c-rest", count.items - count.ai_labelled, "not labelled")],
+                             count.items, f"{count.ai_labelled} / {count.items}"))
+    desc = (f"{ai.ai_labelled_items} of {ai.items} items ({_pct(ai.share)}) carry an AI label; "
+            + "; ".join(f"{k}: {c.ai_labelled} of {c.items}" for k, c in kinds)) if ai.items else \
+        "No articles, teasers or figures were found."
+    return _chart("chart-ai", "Share of AI-labelled items", desc, rows,
+                  [("c-ai", "labelled AI-made"), ("c-rest", "not labelled")])
+
+
+def _consent_chart(report: SiteReport) -> Chart:
+    cs = report.consent
+    rows: list[BarRow] = []
+    if cs.pages:
+        rows.append(_bar_row(0, "cookie notice", [("c-pass", cs.pages_with_notice, "pages with a notice"),
+                                                  ("c-error", cs.pages - cs.pages_with_notice,
+                                                   "pages without a notice")],
+                             cs.pages, f"{cs.pages_with_notice} / {cs.pages}"))
+        tracked = len(cs.trackers_by_page)
+        rows.append(_bar_row(1, "trackers loaded", [("c-warning", tracked, "pages loading trackers"),
+                                                    ("c-rest", cs.pages - tracked, "pages without trackers")],
+                             cs.pages, f"{tracked} / {cs.pages}"))
+        early = cs.pages_with_trackers_before_consent
+        rows.append(_bar_row(2, "trackers before consent",
+                             [("c-error", early, "pages loading trackers before consent"),
+                              ("c-rest", cs.pages - early, "other pages")],
+                             cs.pages, f"{early} / {cs.pages}"))
+    desc = (f"{cs.pages_with_notice} of {cs.pages} pages show a cookie notice; {len(cs.trackers_by_page)} "
+            f"load trackers; {cs.pages_with_trackers_before_consent} load trackers before consent.") \
+        if cs.pages else "No pages."
+    return _chart("chart-consent", "Consent coverage across pages", desc, rows,
+                  [("c-pass", "with a notice"), ("c-error", "without a notice / trackers before consent"),
+                   ("c-warning", "loads trackers"), ("c-rest", "other pages")])
+
+
+def _worst_pages(report: SiteReport) -> tuple[list[WorstPage], Chart]:
+    scored: list[WorstPage] = []
+    for n, page in enumerate(report.pages):
+        v = Counter(r.severity.value for r in page.results if r.outcome is Outcome.violation)
+        inc = sum(1 for r in page.results if r.outcome is Outcome.incomplete)
+        if v or inc:
+            scored.append(WorstPage(n, page, {s: v.get(s, 0) for s in SEVERITIES}, inc))
+    scored.sort(key=lambda w: (-w.violations["error"], -w.violations["warning"], -w.violations["info"],
+                               -w.incomplete, w.page.path))
+    worst = scored[:WORST_PAGES]
+    scale = max((sum(w.violations.values()) + w.incomplete for w in worst), default=0)
+    rows = [
+        _bar_row(i, w.page.title or w.page.path,
+                 [("c-error", w.violations["error"], "error violations"),
+                  ("c-warning", w.violations["warning"], "warning violations"),
+                  ("c-info", w.violations["info"], "info violations"),
+                  ("c-incomplete", w.incomplete, "incomplete")],
+                 scale, str(sum(w.violations.values()) + w.incomplete))
+        for i, w in enumerate(worst)
+    ]
+    desc = "; ".join(
+        f"{_clip(w.page.path, 60)}: {w.violations['error']} error, {w.violations['warning']} warning, "
+        f"{w.violations['info']} info violation(s), {w.incomplete} incomplete" for w in worst
+    ) or "No page has a violation or an incomplete result."
+    chart = _chart("chart-pages", f"Worst pages (top {WORST_PAGES})" if len(scored) > WORST_PAGES
+                   else "Pages with findings", desc, rows,
+                   [("c-error", "error violations"), ("c-warning", "warning violations"),
+                    ("c-info", "info violations"), ("c-incomplete", "incomplete")])
+    return worst, chart
+
+
+def _facets(report: SiteReport, rules: list[RuleInfo]) -> dict[str, list[Facet]]:
+    results = [r for page in report.pages for r in page.results]
+    outcome = Counter(r.outcome.value for r in results)
+    severity = Counter(r.severity.value for r in results)
+    category = Counter(r.category.value for r in results)
+    rule = Counter(r.code for r in results)
+    return {
+        "o": [Facet(o, o, outcome.get(o, 0)) for o in RESULT_OUTCOMES],
+        "s": [Facet(s, s, severity.get(s, 0)) for s in SEVERITIES],
+        "c": [Facet(c.value, CATEGORY_TITLES.get(c.value, c.value), category.get(c.value, 0)) for c in Category],
+        "r": [Facet(r.code, f"{r.code} {r.name}", rule[r.code]) for r in rules if rule.get(r.code)],
+        "p": [Facet(str(n), p.path, len(p.results)) for n, p in enumerate(report.pages) if p.results],
+    }
 
 
 def render_site_html(report: SiteReport) -> str:
-    """The HTML report of one site."""
+    """The HTML report of one site: dashboard, findings with filters, rules, pages."""
     rules = _all_rules(report)
-    return _env().get_template("site.html.j2").render(
+    groups = _groups(report, rules)
+    results = [r for page in report.pages for r in page.results]
+    verdicts = [
+        _verdict(c.value, CATEGORY_TITLES[c.value], [r for r in results if r.category is c], report.fail_on)
+        for c in Category
+    ]
+    overall = _verdict("site", report.site, results, report.fail_on)
+    worst, worst_chart = _worst_pages(report)
+    rule_rows = _rule_rows(report, rules)
+    return _render(
+        "site.html.j2",
+        script=True,
         report=report,
         rules=rules,
         rule_names={r.code: r.name for r in rules},
-        results_by_rule=_results_by_rule(report),
+        groups=groups,
+        grouped={g.rule.code for g in groups},
+        findings_total=len(results),
+        open_findings=len(results) <= OPEN_FINDINGS_UP_TO,
+        open_pages=len(report.pages) <= OPEN_PAGES_UP_TO,
+        overall=overall,
+        verdicts=verdicts,
+        facets=_facets(report, rules),
+        rule_rows=rule_rows,
+        charts={"rules": _rule_chart(rule_rows), "ai": _ai_chart(report),
+                "consent": _consent_chart(report), "pages": worst_chart},
+        worst=worst,
+        chart_w=CHART_W, label_w=CHART_LABEL_W, bar_w=CHART_BAR_W, row_h=CHART_ROW, bar_h=CHART_BAR_H,
     )
 
 
+@dataclass(frozen=True)
+class IndexRow:
+    summary: SiteSummary
+    state: str
+    word: str
+    segments: tuple[Segment, ...]
+
+
+INDEX_BAR_W = 120.0
+
+
 def render_index_html(index: IndexReport) -> str:
-    """The HTML index of a run: one row per site, linking to each site's reports."""
-    return _env().get_template("index.html.j2").render(index=index)
+    """The HTML index of a run: one row per site, with its verdict, linking to each site's reports."""
+    scale = max((sum(s.totals.by_severity.values()) for s in index.sites), default=0)
+    rows = []
+    for s in index.sites:
+        x, segs = 0.0, []
+        for sev in SEVERITIES:
+            n = s.totals.by_severity.get(sev, 0)
+            if n and scale:
+                w = round(INDEX_BAR_W * n / scale, 2)
+                segs.append(Segment(x=round(x, 2), width=w, cls=f"c-{sev}", value=n, name=f"{sev} violations"))
+                x += w
+        state, word = _site_verdict_from_totals(s.totals, index.fail_on)
+        rows.append(IndexRow(summary=s, state=state, word=word, segments=tuple(segs)))
+    state, word = _site_verdict_from_totals(index.totals, index.fail_on)
+    return _render("index.html.j2", script=False, index=index, rows=rows, state=state, word=word,
+                   bar_w=INDEX_BAR_W)
