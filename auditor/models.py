@@ -164,6 +164,9 @@ class ProvenanceRecord(_Model):
     visible_label: str | None = None
     page_mark: str | None = None
     location: Location | None = None
+    # A small JPEG data URI re-encoded from the pixels, for images a label, a mark or the page's
+    # markup says something about (the HTML report shows it).
+    thumbnail: str | None = None
 
 
 class TrackerRecord(_Model):

@@ -17,6 +17,7 @@ from auditor.analysis.signals import MachineSignal
 from auditor.facts.model import Image, PageFacts
 from auditor.media.marks import read_marks
 from auditor.media.resolve import ImageBytes, ImageResolver, srcset_candidates
+from auditor.media.thumbnail import make_thumbnail
 from auditor.models import FileMarks, ItemRef, ProvenanceRecord
 
 
@@ -36,7 +37,14 @@ class ImageProvenance:
             visible_label=self.label.match.text if self.label else None,
             page_mark=self.page_signal.value if self.page_signal else None,
             location=self.image.location.model(),
+            thumbnail=self._thumbnail(),
         )
+
+    def _thumbnail(self) -> str | None:
+        # Only for images the report has something to say about: cheap on pages of many photos.
+        marked = self.file is not None and bool(self.file.marks)
+        claims = self.label is not None or self.page_signal is not None or marked
+        return make_thumbnail(self.found.data) if claims and self.found.data else None
 
 
 @lru_cache(maxsize=2048)

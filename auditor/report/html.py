@@ -85,7 +85,7 @@ def csp_hash(text: str) -> str:
 def content_security_policy(css: str, js: str | None) -> str:
     """Everything `'none'` but our one stylesheet and, on site reports, our one script."""
     script = csp_hash(js) if js is not None else "'none'"
-    return (f"default-src 'none'; style-src {csp_hash(css)}; script-src {script}; img-src 'none'; "
+    return (f"default-src 'none'; style-src {csp_hash(css)}; script-src {script}; img-src data:; "
             "font-src 'none'; connect-src 'none'; form-action 'none'; base-uri 'none'")
 
 
@@ -108,6 +108,7 @@ def _env() -> Environment:
     env.globals["OUTCOMES"] = OUTCOMES
     env.globals["RESULT_OUTCOMES"] = RESULT_OUTCOMES
     env.globals["SEVERITIES"] = SEVERITIES
+    env.globals["THUMB_PREFIX"] = THUMB_PREFIX
     env.globals["CATEGORY_TITLES"] = CATEGORY_TITLES
     env.globals["SYMBOLS"] = SYMBOLS
     return env
@@ -227,6 +228,11 @@ class FindingView:
     page: PageReport
     at: Snip | None
     evidence: tuple[Snip, ...]
+    thumbnail: str | None = None  # a JPEG data URI the tool made itself (ProvenanceRecord.thumbnail)
+
+
+# Only thumbnails of this form become <img src>: the tool's own re-encoded JPEGs, never page URLs.
+THUMB_PREFIX = "data:image/jpeg;base64,"
 
 
 @dataclass(frozen=True)
@@ -397,7 +403,18 @@ def _finding(result: Result, page_no: int, page: PageReport,
         if key(e) not in seen:
             seen.add(key(e))
             evidence.append(snip(e))
-    return FindingView(result=result, page_no=page_no, page=page, at=at, evidence=tuple(evidence))
+    return FindingView(result=result, page_no=page_no, page=page, at=at, evidence=tuple(evidence),
+                       thumbnail=_thumbnail_of(page, result))
+
+
+def _thumbnail_of(page: PageReport, result: Result) -> str | None:
+    """The thumbnail of the image a finding is about, when the crawl held its bytes."""
+    if result.item is None or result.item.kind != "image":
+        return None
+    for card in page.provenance:
+        if card.image.id == result.item.id and card.thumbnail and card.thumbnail.startswith(THUMB_PREFIX):
+            return card.thumbnail
+    return None
 
 
 def _groups(report: SiteReport, rules: list[RuleInfo]) -> list[RuleGroup]:
