@@ -105,7 +105,7 @@ def test_discover_takes_a_file_named_explicitly_whatever_its_suffix(tmp_path: Pa
     gz = _write(tmp_path / "page.htm.gz", gzip.compress(PAGE))
     sources = list(discover([str(notes), str(text), str(gz)]))
     assert [(s.file, s.display_path, s.relative_path, s.input_format) for s in sources] == [
-        (notes, str(notes), "notes.md", "html"),
+        (notes, str(notes), "notes.md", "markdown"),
         (text, str(text), "page.txt", "text"),
         (gz, str(gz), "page.htm.gz", "html"),
     ]

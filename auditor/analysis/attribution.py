@@ -358,7 +358,7 @@ def name_like(name: str) -> bool:
 
 def _profile_url(facts: PageFacts, node: int | None, name: str) -> str | None:
     """The href of a link inside a byline element whose text is (part of) the name."""
-    if node is None or facts.input_format != "html":
+    if node is None or facts.input_format == "text":
         return None
     end = facts.nodes[node].end
     for link in facts.links:
@@ -452,7 +452,7 @@ _NOT_A_DATELINE = re.compile(
 
 
 def _from_markup(facts: PageFacts, result: Attribution) -> None:
-    if facts.input_format != "html":
+    if facts.input_format == "text":
         return
     block_of: dict[int, TextBlock] = {}
     for text_block in facts.blocks:

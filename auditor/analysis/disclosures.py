@@ -218,7 +218,7 @@ def find_disclosures(facts: PageFacts, lexicon: Lexicon) -> list[FoundDisclosure
         matches = lexicon.find(block.text, prefer)
         if not matches:
             continue
-        in_caption = facts.input_format == "html" and _in_caption(facts, block)
+        in_caption = facts.input_format != "text" and _in_caption(facts, block)
         for match in matches:
             if match.disclosure_class == TOOL_MENTION:
                 # A tool named in a caption or credit line credits the image to it.

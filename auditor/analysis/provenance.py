@@ -81,7 +81,7 @@ _ARCHIVE_MARKS: dict[str, FileMarks] = {}  # by record ("crawl.warc.gz#1234"), o
 def find_provenance(
     facts: PageFacts, labelled: list[LabelledImage], signals: list[MachineSignal]
 ) -> list[ImageProvenance]:
-    if facts.input_format != "html" or not facts.images:
+    if facts.input_format == "text" or not facts.images:
         return []
     resolver = ImageResolver(Path(facts.source_file) if facts.source_file else None,
                              Path(facts.input_root) if facts.input_root else None, facts.url,

@@ -28,7 +28,7 @@ MIN_SIDE = 100  # pixels: smaller images are thumbnails, icons or tracking pixel
 def editorial_images(facts: PageFacts) -> list[Image]:
     """The main article's own images: visible, not decorative, not furniture, not tiny."""
     main = facts.main_item
-    if main is None or facts.input_format != "html":
+    if main is None or facts.input_format == "text":
         return []
     out = []
     for image in facts.images:

@@ -10,7 +10,9 @@ import os
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
+from auditor.config import MarkdownKeys
 from auditor.facts.html import gather_html
+from auditor.facts.markdown import gather_markdown
 from auditor.facts.model import PageFacts
 from auditor.facts.text import LabelClassifier, gather_text
 from auditor.inputs.decode import decode_page
@@ -25,6 +27,7 @@ def gather_page(
     base_url: str | None = None,
     site_override: str | None = None,
     crawl_date: str | None = None,
+    markdown_keys: MarkdownKeys | None = None,
 ) -> PageFacts:
     """Raises ValueError (with a reader-facing cause) when the page cannot be used."""
     source = raw.source
@@ -41,8 +44,11 @@ def gather_page(
     facts = PageFacts(path=source.display_path, input_format=source.input_format, encoding=encoding,
                       http_headers=headers, source_file=str(source.file), input_root=root,
                       archive_index=raw.archive)
-    if is_html:
-        gather_html(text, facts)
+    if is_html or source.input_format == "markdown":
+        if is_html:
+            gather_html(text, facts)
+        else:  # rendered, then gathered as HTML; front matter keys from [tool.auditor.markdown]
+            gather_markdown(text, facts, markdown_keys)
         canonical = next((m.value for m in facts.meta if m.key == "link:canonical"), None)
         og_url = next((m.value for m in facts.meta if m.key == "og:url"), None)
     else:

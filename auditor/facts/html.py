@@ -398,8 +398,45 @@ def _record_script(el: etree._Element, facts: PageFacts, index: int | None, loc:
         except (ValueError, RecursionError):
             facts.jsonld_errors.append(loc)
             return
+        if _SURROGATE_ESCAPE.search(cleaned):
+            data = _without_lone_surrogates(data)
         for obj in _flatten_jsonld(data):
             facts.jsonld.append(obj)
+
+
+# "\ud800" in JSON text decodes to a lone surrogate, which no UTF-8 report can hold: found by fuzzing
+# (tests/fuzz/regressions/html/jsonld-lone-surrogate.html), a page like that made writing the report fail.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(data: Any) -> Any:
+    """`data` with U+FFFD for every lone surrogate in its strings (keys too). Iterative: JSON that
+    json.loads accepted may be nested deeper than Python's recursion limit allows a walk."""
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return _LONE_SURROGATE.sub("\ufffd", value)
+        if isinstance(value, dict):
+            copy: dict[str, Any] = {}
+            todo.append((value, copy))
+            return copy
+        if isinstance(value, list):
+            items: list[Any] = []
+            todo.append((value, items))
+            return items
+        return value
+
+    todo: list[tuple[dict[str, Any] | list[Any], dict[str, Any] | list[Any]]] = []
+    root = clean(data)
+    while todo:
+        source, target = todo.pop()
+        if isinstance(source, dict) and isinstance(target, dict):
+            for key, value in source.items():
+                target[clean(key)] = clean(value)
+        elif isinstance(source, list) and isinstance(target, list):
+            target.extend(clean(value) for value in source)
+    return root
 
 
 def _flatten_jsonld(data: Any, depth: int = 0) -> list[dict[str, Any]]:

@@ -34,6 +34,7 @@ SECTION_BREAK_BLANKS = 3  # blank lines in a row (after the first) that end a se
 FOOTER_MAX_BLOCKS = 8
 _TERMINAL = re.compile(r"[.!?;:。！？…\"”’»)]$")
 _WS = re.compile(r"[ \t\u00a0\u3000]+")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def headline_like(text: str) -> bool:
@@ -92,6 +93,10 @@ def _split_blocks(text: str, classify_label: LabelClassifier) -> list[tuple[int,
 
 
 def gather_text(text: str, facts: PageFacts, classify_label: LabelClassifier) -> PageFacts:
+    # A lone surrogate (text decoded with a charset such as unicode_escape that a hostile header
+    # declared) would reach the report, which cannot be written as UTF-8 then: found by fuzzing,
+    # tests/fuzz/regressions/text/unicode-escape-charset.txt.
+    text = _LONE_SURROGATE.sub("\ufffd", text)
     raw_blocks = _split_blocks(text, classify_label)
     if not raw_blocks:
         raise ValueError("no text blocks found")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from auditor.inputs.markdown import MARKDOWN_SUFFIXES, has_front_matter
 from auditor.limits import describe, limits
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ class PageSource:
     file: Path
     display_path: str  # as the user named it: input argument joined with the relative path
     relative_path: str  # relative to the input root (wget mirrors: host/path/file.html)
-    input_format: str  # html | text | warc | wacz (the last two: archives, read by archive.py)
+    input_format: str  # html | text | markdown | warc | wacz (the last two: archives, read by archive.py)
     # A page read from an archive: the URL it was fetched from (WARC-Target-URI) and the byte
     # offset of its record (display_path ends in "#<record>"). None for page files.
     url: str | None = None
@@ -74,6 +75,8 @@ def page_format(name: str) -> str | None:
         return "html"
     if lower.endswith(TEXT_SUFFIXES):
         return "text"
+    if lower.endswith(MARKDOWN_SUFFIXES):
+        return "markdown"
     return None
 
 
@@ -101,7 +104,8 @@ def discover(
     """Yield page files under the given files and folders, sorted, filtered by the globs.
 
     A file named explicitly is taken whatever its suffix is not (a page format is still needed);
-    in folders only page and archive suffixes count. Globs match the path relative to the input root or the
+    in folders only page and archive suffixes count, and Markdown files only with front matter (a README
+    is no article). Globs match the path relative to the input root or the
     file name. `skip_dir` (the report folder) is never read, so a second run does not audit the
     reports of the first.
     """
@@ -131,6 +135,8 @@ def discover(
                 if include and not _matches(rel, include):
                     continue
                 if exclude and _matches(rel, exclude):
+                    continue
+                if fmt == "markdown" and not has_front_matter(full):
                     continue
                 display = (Path(arg) / rel).as_posix()
                 yield PageSource(full, display, rel, fmt)
