@@ -118,8 +118,9 @@ class Engine:
         """Audit one page that has been read."""
         source = raw.source
         try:
+            config = self.options.config
             facts = gather_page(raw, self.classify, self.options.base_url, self.options.site,
-                                self.options.crawl_date)
+                                self.options.crawl_date, config.markdown if config is not None else None)
         except (ValueError, RecursionError, MemoryError) as exc:
             self._error(source, f"cannot parse page: {exc}" if str(exc) else "cannot parse page")
             return
