@@ -193,8 +193,11 @@ def audit(
 def _load_config(config_file: str | None, isolated: bool) -> Config | None:
     """The project configuration (explicit, else the nearest found), or None; exit 2 when broken."""
     from auditor.config import ConfigError, find_config, load_config
+    from auditor.limits import Limits
+    from auditor.limits import configure as configure_limits
     from auditor.rulepacks import RulePackError, load_packs
 
+    configure_limits(Limits())  # the defaults, unless the configuration sets some
     if isolated:
         return None
     path = Path(config_file) if config_file else find_config()
@@ -202,7 +205,9 @@ def _load_config(config_file: str | None, isolated: bool) -> Config | None:
         return None
     try:
         codes = {r.code for p in load_packs() for r in p.rules}
-        return load_config(path, codes)
+        config = load_config(path, codes)
+        configure_limits(Limits().with_values(config.limits))  # checked by load_config already
+        return config
     except (ConfigError, RulePackError) as exc:
         click.echo(f"auditor: error: {exc}", err=True)
         sys.exit(2)

@@ -137,6 +137,7 @@ class Engine:
             language=facts.language,
             title=facts.title,
         )
+        page.notes = list(facts.notes)
         page.suppressions = [
             SuppressionRecord(kind=x.kind, codes=list(x.codes), line=x.line, target_line=x.target_line,
                               reason=x.reason)

@@ -275,6 +275,7 @@ class PageReport(_Model):
     attribution: AttributionRecord | None = None
     consent: CookieNotice | None = None
     suppressions: list[SuppressionRecord] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)  # limits hit while reading the page (auditor/limits.py)
 
 
 class InputError(_Model):

@@ -175,3 +175,18 @@ def test_disable_and_enable_bound_a_region(repo: Path) -> None:
     lines = [r["location"]["line"] for r in pages["news.html"]["results"]  # type: ignore[index]
              if r["outcome"] == "violation"]
     assert lines == [6]
+
+
+def test_limits_from_the_configuration_are_applied(repo: Path) -> None:
+    deep = ("<html><body><main><article><h1>Deep</h1>" + "<div>" * 40 + "x" + "</div>" * 40
+            + "</article></main></body></html>")
+    (repo / "site" / "news.html").write_text(deep)
+    (repo / "site" / "drafts" / "wip.html").write_text("<html><body>" + "<p>a</p>" * 500 + "</body></html>")
+    (repo / "auditor.toml").write_text('out = "out"\n\n[limits]\ndom-depth = 20\nelements = 300\n')
+    code, output, pages = run(repo, "site")
+    assert code == 2 and "wip.html" in output and "more than 300 elements (limit elements)" in output
+    assert pages["news.html"]["notes"] == [  # type: ignore[index]
+        "elements nested deeper than 20 (limit dom-depth, line 1) were not audited"]
+    # The next run without a configuration is back to the defaults.
+    code, output, pages = run(repo, "site", "--isolated", "--out", "out")
+    assert "wip.html" in pages and not pages["news.html"]["notes"]  # type: ignore[index]
