@@ -46,9 +46,11 @@ def author_sources_agree(page: PageContext, params: NoParams) -> Iterator[Findin
     marked = _people([a for a in attribution.machine_authors if a.source != "json-ld-organization"])
     if not shown or not marked:
         return
-    if any(same_person(s.name, m.name) for s in shown for m in marked):
-        yield Finding(Outcome.passed, f"The byline ('{shown[0].name[:60]}') and the {marked[0].source} author "
-                      "name the same person.", main, shown[0].location)
+    match = next(((s, m) for s in shown for m in marked if same_person(s.name, m.name)), None)
+    if match is not None:
+        s, m = match
+        yield Finding(Outcome.passed, f"The byline ('{s.name[:60]}') and the {m.source} author ('{m.name[:60]}') "
+                      "name the same person.", main, s.location)
         return
     shown_names = ", ".join(sorted({f"'{a.name[:60]}'" for a in shown})[:3])
     marked_names = ", ".join(sorted({f"'{a.name[:60]}' ({a.source})" for a in marked})[:3])

@@ -22,11 +22,13 @@ from auditor.models import Outcome
 
 FURNITURE = re.compile(r"logo|icon|avatar|sprite|spacer|pixel|badge|emoji|gravatar|placeholder|loading|blank",
                        re.IGNORECASE)
+NOT_EDITORIAL_REGIONS = ("footer", "nav", "aside")
 MIN_SIDE = 100  # pixels: smaller images are thumbnails, icons or tracking pixels
 
 
 def editorial_images(facts: PageFacts) -> list[Image]:
-    """The main article's own images: visible, not decorative, not furniture, not tiny."""
+    """The main article's own images: visible, not decorative, not furniture, not tiny, not in a
+    teaser or box inside the article."""
     main = facts.main_item
     if main is None or facts.input_format == "text":
         return []
@@ -36,6 +38,10 @@ def editorial_images(facts: PageFacts) -> list[Image]:
             continue
         chain = facts.item_chain(image.item)
         if not any(i.id == main for i in chain) or not (image.caption or any(i.kind == "figure" for i in chain)):
+            continue
+        # A teaser or an info box inside the article (related links, "read more") is not its own.
+        inside = chain[:[i.id for i in chain].index(main)]
+        if image.region in NOT_EDITORIAL_REGIONS or any(i.kind in ("teaser", "box") for i in inside):
             continue
         attrs = facts.nodes[image.node].attrs if image.node is not None else {}
         if FURNITURE.search(image.src) or FURNITURE.search(attrs.get("class", "")):
