@@ -253,7 +253,8 @@ def find_attribution(facts: PageFacts, tools: re.Pattern[str] | None = None) -> 
                                               _profile_url(facts, block.node, head)))
         elif block in top and _bold_names(facts, block):
             result.raw_authors.append(Sourced(block.text, "visible", block.location))
-        dated = DATE_TEXT.search(block.text) or (DATE_LINE.match(block.text) and n_words > 1)
+        dated = (DATE_TEXT.search(block.text) and _dateline_like(block.text)) or (DATE_LINE.match(block.text)
+                                                                                and n_words > 1)
         if n_words <= MAX_DATELINE_WORDS and dated and not block.heading_level:
             # "Updated 12 March 2026" dates a change; "Published ... Updated ..." starts with the publication.
             # A date in the last lines ("visible-end") is weaker: often a print or share footer.
@@ -377,6 +378,40 @@ def _image_credits(facts: PageFacts, result: Attribution, words: AttributionWord
                                                image.location))
 
 
+_CITE_BEFORE = re.compile(
+    r"(?:according to|reported by|citing|via|source:?|sources:?|laut|zitiert|quelle:?|selon|cité par|avec|según|"
+    r"de acuerdo con|con información de|secondo|fonte:?|volgens|bron:?|segundo|źródło:?|по данным|据|来源[:：]?|"
+    r"출처[:：]?)\W{0,3}$",
+    re.IGNORECASE,
+)
+_CITE_AFTER = re.compile(
+    r"^\W{0,3}(?:reported|reports|said|says|wrote|berichtet|berichtete|meldet|meldete|rapporte|a rapporté|informó|"
+    r"informa|riferisce|ha riferito|meldt|meldde|informou|podała|сообщает|сообщил|报道|电|電|보도|によると|は報じ)",
+    re.IGNORECASE,
+)
+
+
+def _cites(text: str, start: int, end: int) -> bool:
+    """An agency named as a source: "(dpa)", "Berlin (AP) –", "according to Reuters", "Reuters reported",
+    "据新华社报道", or the credit line that ends an article ("— AFP")."""
+    before, after = text[max(0, start - 30):start], text[end:end + 25]
+    if before.rstrip().endswith(("(", "（", "[", "/")) or after.lstrip().startswith((")", "）", "]", "/")):
+        return True
+    if not before.strip() and after.lstrip()[:1] in ("–", "—", "-", ":", ""):
+        return True  # "AFP – ...", or the agency alone on a line
+    if not after.strip() and before.rstrip().endswith(("–", "—", "-", "|", "·")):
+        return True  # "... — AFP" at the end
+    return bool(_CITE_BEFORE.search(before) or _CITE_AFTER.search(after))
+
+
+def _dateline_like(text: str) -> bool:
+    """A line that is mostly a date ("Stand: 08.07.2026 05:00 Uhr", "By Jo Lee · March 3, 2026"), not a
+    sentence that mentions one ("The last budget, passed on 17 December 2024, was smaller.")."""
+    if DATE_LINE.match(text) or BYLINE.match(text):
+        return True
+    return len(DATE_TEXT.sub(" ", text).split()) <= 6
+
+
 def _cited_sources(facts: PageFacts, main_blocks: list[TextBlock], result: Attribution,
                    words: AttributionWords) -> None:
     """Outbound links in the article's text and agencies it names: what a reader can check."""
@@ -395,6 +430,8 @@ def _cited_sources(facts: PageFacts, main_blocks: list[TextBlock], result: Attri
     for block in main_blocks:
         for match in words.agency.finditer(block.text):
             name = match.group(0)
+            if not _cites(block.text, match.start(), match.end()):
+                continue  # "AP exams", "Pittsburgh, PA", "Michael Bloomberg": the name, not a source
             if name.casefold() not in seen:
                 seen.add(name.casefold())
                 result.sources.append(Sourced(name, "agency", block.location))

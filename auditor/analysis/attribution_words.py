@@ -48,16 +48,43 @@ class _AttributionData(BaseModel):
 
 
 def _words_pattern(words: list[str]) -> re.Pattern[str]:
-    """Whole words; short all-capital entries ("AI", "AP", "KI") match only in capitals, so that the
-    given name "Ki" or the word "spa" are not taken for them."""
-    exact = sorted({w for w in words if w.isupper() and len(w) <= 5}, key=len, reverse=True)
-    folded = sorted({w.casefold() for w in words} - {w.casefold() for w in exact}, key=len, reverse=True)
+    """Whole words (a hyphen is a boundary: "KI-Redaktion", "dpa-Meldung"); short all-capital entries
+    ("AI", "AP", "KI") match only in capitals, so that the given name "Ki" or the word "spa" are not
+    taken for them; words in scripts written without spaces (新华社, 연합뉴스) match inside text."""
+    unspaced = sorted({w for w in words if _UNSPACED.search(w)}, key=len, reverse=True)
+    spaced = [w for w in words if w not in unspaced]
+    exact = sorted({w for w in spaced if w.isupper() and len(w) <= 5}, key=len, reverse=True)
+    folded = sorted({w.casefold() for w in spaced} - {w.casefold() for w in exact}, key=len, reverse=True)
     parts = []
     if exact:
         parts.append("(?-i:" + "|".join(re.escape(w) for w in exact) + ")")
     if folded:
         parts.append("|".join(re.escape(w) for w in folded))
-    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
+    # A boundary is anything but a letter or digit of a spaced script ("AI编辑部": CJK ends a word).
+    letter = r"[^\W\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]"
+    alternatives = [rf"(?<!{letter})(?:" + "|".join(parts) + rf")(?!{letter})"] if parts else []
+    if unspaced:
+        alternatives.append("|".join(re.escape(w) for w in unspaced))
+    return re.compile("|".join(alternatives) or r"(?!x)x", re.IGNORECASE)
+
+
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# A human role said to be absent: "has not been reviewed", "nicht redaktionell geprüft", "sin revisar".
+_NEGATION = re.compile(
+    r"(?<!\w)(?:not|no|never|without|un|nicht|kein\w*|ohne|pas|sans|non|sin|senza|niet|zonder|nie|bez|не|без)"
+    r"(?:\W+\w+){0,3}?\W*$|[未没無없]\w{0,2}$",
+    re.IGNORECASE,
+)
+
+
+def human_role_stated(text: str, words: AttributionWords) -> bool:
+    """Whether a label says what people did ("reviewed by our editors"), and not that they did not
+    ("has not been reviewed", "ungeprüft")."""
+    for match in words.human_role.finditer(text):
+        before = text[max(0, match.start() - 40):match.start()]
+        if not _NEGATION.search(before):
+            return True
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +112,10 @@ def load_words(path: Path | None = None) -> AttributionWords:
         stock=_words_pattern(data.credit.stock),
         photo=_words_pattern(data.credit.photo_words),
         illustration=_words_pattern(data.credit.illustration_words),
-        human_role=re.compile("|".join(re.escape(w) for w in sorted(data.disclosure.human_role, key=len, reverse=True)),
-                              re.IGNORECASE),
+        # Word starts only ("unedited" and "ungeprüft" are not "edited" and "geprüft"); CJK anywhere.
+        human_role=re.compile("|".join(
+            re.escape(w) if _UNSPACED.search(w) else r"(?<!\w)" + re.escape(w)
+            for w in sorted(data.disclosure.human_role, key=len, reverse=True)), re.IGNORECASE),
     )
 
 

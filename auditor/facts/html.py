@@ -528,18 +528,23 @@ def _record_element(
 
 
 CREDIT_CLASS = re.compile(r"credit|copyright|source|byline|attribution")
+# A line that is a credit: "Photo: ...", "Foto: dpa", "Photograph by ...", "© AFP", "摄影：王磊". A
+# colon, "by" or © is needed: "Photo of the minister arriving" is a caption, not a credit.
 CREDIT_TEXT = re.compile(
-    r"^(?:photo|foto|image|bild|picture|illustration|credit|source|quelle|crédit|crédito|fonte|©|\(c\))\s*[:©]?",
+    r"^(?:(?:photos?|photograph|photography|fotos?|image|bild|picture|illustration|grafik|credits?|source|quelle|"
+    r"crédit(?: photo)?|crédito|fonte|fotografía|fotografia|фото)\s*(?:[:：©]|by\b|von\b|par\b|de\b|di\b)"
+    r"|©|\(c\)|(?:摄影|攝影|图片来源|圖片來源|图|圖|写真|사진)\s*[:：/])",
     re.IGNORECASE,
 )
 
 
 # A credit at the end of a caption, after the caption's own sentence.
-_STRONG_CREDIT = (r"(?:photos?|fotos?|credits?|quelle|crédit(?: photo)?|crédito|fonte|fotografía|fotografia|фото|写真|"
-                  r"사진|图片来源)")
+_STRONG_CREDIT = (r"(?:photos?|photograph|fotos?|credits?|quelle|crédit(?: photo)?|crédito|fonte|fotografía|"
+                  r"fotografia|фото|写真|사진|图片来源|圖片來源|摄影|攝影)")
 _WEAK_CREDIT = r"(?:image|bild|bilder|picture|illustration|grafik|source|图|圖)"  # words captions also use as words
 CREDIT_INSIDE = re.compile(
-    rf"(?:(?:^|[\s(\[]){_STRONG_CREDIT}\s*[:：©]|(?:^|[.!?]\s|[(\[|/·–—]\s?|\s-\s){_WEAK_CREDIT}\s*[:：©]|(?:©|\(c\)|copyright))"
+    rf"(?:(?:^|[\s(\[（。，]){_STRONG_CREDIT}\s*[:：©]|(?:^|[\s(\[]){_STRONG_CREDIT}\s+by\s"
+    rf"|(?:^|[.!?]\s|[(\[|/·–—]\s?|\s-\s){_WEAK_CREDIT}\s*[:：©]|(?:©|\(c\)|copyright))"
     r"[^:：]{1,100}$",
     re.IGNORECASE,
 )
@@ -561,7 +566,7 @@ def _finish(facts: PageFacts) -> None:
             captions.setdefault(block.item, block.text)
             inline = CREDIT_INSIDE.search(block.text)
             if inline:  # "Der Minister in Berlin. Foto: dpa" / "... (Photo: Jane Doe/Reuters)"
-                credits.setdefault(block.item, inline.group(0).strip(" )(.[]|/·–—-"))
+                credits.setdefault(block.item, inline.group(0).strip(" )(.[]|/·–—-（）。，"))
         if CREDIT_TEXT.match(block.text) or (block.tag in CREDIT_TAGS and len(block.text) <= 200):
             credits.setdefault(block.item, block.text)
     for image in facts.images:
