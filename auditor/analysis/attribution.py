@@ -381,7 +381,7 @@ def _image_credits(facts: PageFacts, result: Attribution, words: AttributionWord
 _CITE_BEFORE = re.compile(
     r"(?:according to|reported by|citing|via|source:?|sources:?|laut|zitiert|quelle:?|selon|cité par|avec|según|"
     r"de acuerdo con|con información de|secondo|fonte:?|volgens|bron:?|segundo|źródło:?|по данным|据|来源[:：]?|"
-    r"출처[:：]?)\W{0,3}$",
+    r"출처[:：]?)(?:\s+\w+){0,2}\W{0,3}$",  # "según informó Europa Press", "laut einem Bericht von dpa"
     re.IGNORECASE,
 )
 _CITE_AFTER = re.compile(
