@@ -180,7 +180,7 @@ def test_pages_headers_dates_and_skips(tmp_path: Path, compression: str) -> None
     assert ("content-type", "text/html; charset=utf-8", 2) in article.http_headers
     assert ("ai-disclosure", "mode=ai-originated", 4) in article.http_headers
     assert second.data == SECOND  # chunked, then gzip: both undone
-    assert skipped_of(found) == {"revisit": 1, "status:404": 1, "type:application/pdf": 1}
+    assert skipped_of(found) == {"image": 1, "revisit": 1, "status:404": 1, "type:application/pdf": 1}
     (error,) = errors_of(found)
     assert error.source.display_path == f"{path.name}#{offsets['garbage']}"
     assert f"at byte {offsets['garbage']}" in error.cause
@@ -336,7 +336,7 @@ def test_wacz(tmp_path: Path) -> None:
         f"site.wacz/archive/data.warc.gz#{offsets['article']}", f"site.wacz/archive/data.warc.gz#{offsets['second']}",
         "site.wacz/archive/more.warc#0"]
     assert [e.source.display_path for e in errors_of(found)] == [f"site.wacz/archive/data.warc.gz#{offsets['garbage']}"]
-    assert skipped_of(found) == {"revisit": 1, "status:404": 1, "type:application/pdf": 1}
+    assert skipped_of(found) == {"image": 1, "revisit": 1, "status:404": 1, "type:application/pdf": 1}
     # The page of one WARC finds its image in another WARC of the same WACZ.
     archive = pages[2].archive
     assert archive is not None and archive.name == "site.wacz"
@@ -435,8 +435,8 @@ def test_engine_audits_archive_pages_with_their_images(tmp_path: Path) -> None:
     assert any(m.kind == "iptc" and m.digital_source_type == IPTC + "trainedAlgorithmicMedia" for m in card.file.marks)
     # The HTTP header kept with the page is read as a signal.
     assert any(s.source == "http-header" and s.says_ai for s in article.signals), article.signals
-    assert engine.skipped == {"revisit": 1, "status:404": 1, "type:application/pdf": 1}
-    assert engine.skipped_by_site == {"example.com": {"revisit": 1, "status:404": 1, "type:application/pdf": 1}}
+    assert engine.skipped == {"image": 1, "revisit": 1, "status:404": 1, "type:application/pdf": 1}
+    assert engine.skipped_by_site == {"example.com": {"image": 1, "revisit": 1, "status:404": 1, "type:application/pdf": 1}}
     (error,) = engine.orphan_errors
     assert error.path == f"{path}#{offsets['garbage']}"
 
@@ -494,3 +494,20 @@ def test_crawl_date_comes_from_the_record(tmp_path: Path) -> None:
     assert facts.input_root is None and facts.archive_index is raw.archive
     assert ("link:canonical", "https://news.example.com/canonical/harbour") in [(m.key, m.value) for m in facts.meta]
 
+
+
+def test_every_record_is_accounted_for(tmp_path: Path) -> None:
+    """Pages audited + records skipped (by reason) + input errors = the records that could hold a page
+    (responses, revisits and the damaged place); warcinfo, request and metadata records hold none."""
+    archive = tmp_path / "crawl.warc.gz"
+    build(archive)
+    packs = load_packs()
+    result = run(discover([str(archive)]), Engine(packs, select_rules(packs), Options()))
+    index = result.index
+    pages = index.totals.pages
+    errors = index.totals.errors
+    skipped = sum(index.skipped.values())
+    could_hold_a_page = [n for n, _ in crawl() if n not in ("warcinfo", "request", "metadata")]
+    assert pages + skipped + errors == len(could_hold_a_page)
+    assert pages == 2 and errors == 1
+    assert index.skipped == {"image": 1, "revisit": 1, "status:404": 1, "type:application/pdf": 1}

@@ -764,6 +764,10 @@ def read_archive(source: PageSource) -> Iterator[RawPage | PageReadError | Skipp
                                       archive=images)
                     elif entry.kind == "skip":
                         yield SkippedRecord(where, entry.reason)
+                    elif entry.kind == "image":
+                        # Not a page, but read by the pages that show it: counted, so that every
+                        # record that could hold a page is accounted for in the report.
+                        yield SkippedRecord(where, "image")
                     elif entry.kind == "bad":
                         yield PageReadError(where, entry.reason)
             except OSError as exc:  # the file itself went away or cannot be read
