@@ -436,7 +436,8 @@ def test_engine_audits_archive_pages_with_their_images(tmp_path: Path) -> None:
     # The HTTP header kept with the page is read as a signal.
     assert any(s.source == "http-header" and s.says_ai for s in article.signals), article.signals
     assert engine.skipped == {"image": 1, "revisit": 1, "status:404": 1, "type:application/pdf": 1}
-    assert engine.skipped_by_site == {"example.com": {"image": 1, "revisit": 1, "status:404": 1, "type:application/pdf": 1}}
+    assert engine.skipped_by_site == {
+        "example.com": {"image": 1, "revisit": 1, "status:404": 1, "type:application/pdf": 1}}
     (error,) = engine.orphan_errors
     assert error.path == f"{path}#{offsets['garbage']}"
 
