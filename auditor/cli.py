@@ -19,8 +19,12 @@ from auditor import __version__
 from auditor.models import Severity
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from auditor.config import Config
-    from auditor.engine import RunResult
+    from auditor.engine import Engine, RunResult
+    from auditor.inputs.files import PageSource
+    from auditor.inputs.stream import InputItem
     from auditor.models import SiteReport
     from auditor.report.baseline import Baseline
     from auditor.report.bundle import ReportSet
@@ -64,6 +68,12 @@ def main() -> None:
 @click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False), metavar="FILE",
               help="Write every current violation to this baseline file (the run then exits 0 unless an "
               "input could not be read).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Worker processes (default: all cores). Output is the same whatever N; small inputs are "
+              "audited in-process.")
+@click.option("--resume", is_flag=True, help="Continue an interrupted run from its shards in OUT/.shards: inputs "
+              "audited before are not audited again.")
+@click.option("--keep-shards", is_flag=True, help="Keep OUT/.shards after the run (for `auditor report merge`).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def audit(
     inputs: tuple[str, ...],
@@ -82,6 +92,9 @@ def audit(
     statistics: bool,
     baseline_file: str | None,
     write_baseline: str | None,
+    jobs: int | None,
+    resume: bool,
+    keep_shards: bool,
     quiet: bool,
 ) -> None:
     """Audit pages (HTML files, .txt page text, Markdown articles, gzipped or not, WARC/WACZ web archives,
@@ -92,7 +105,7 @@ def audit(
     formats: OUT/auditor.sarif, OUT/auditor.junit.xml, OUT/gl-code-quality-report.json,
     OUT/summary.md, and GitHub annotations on stdout (github).
     """
-    from auditor.engine import Engine, Options, run
+    from auditor.engine import Engine, Options
     from auditor.inputs.files import discover
     from auditor.inputs.urls import is_http_url
     from auditor.report.baseline import BaselineError, load_baseline
@@ -141,8 +154,8 @@ def audit(
     engine = Engine(packs, rules, Options(base_url=base_url, site=site_name, fail_on=Severity(fail_on),
                                          crawl_date=crawl_date, config=config))
     out = Path(out_dir)
-    sources = discover(list(inputs), include, exclude, skip_dir=out)
-    result = run(sources, engine)
+    sources = list(discover(list(inputs), include, exclude, skip_dir=out))
+    result = _audit(engine, sources, out, jobs or os.cpu_count() or 1, resume, keep_shards, quiet)
     bundle = _with_baseline(result, old_baseline, baseline_file, write_baseline)
     n_files = _write_outputs(bundle, out, chosen, write_baseline, quiet)
     index = bundle.index
@@ -188,6 +201,62 @@ def audit(
                    "gzipped or not, and .warc .warc.gz .wacz archives)", err=True)
         sys.exit(2)
     sys.exit(index.exit_code)
+
+
+# Below this much input, starting worker processes costs more than it saves.
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+
+
+def _audit(engine: Engine, sources: list[PageSource], out: Path, jobs: int, resume: bool, keep_shards: bool,
+           quiet: bool) -> RunResult:
+    """The page phase in-process, or in worker processes through shards (same reports either way)."""
+    import contextlib
+    import shutil
+
+    from auditor.engine import run_items
+    from auditor.inputs.files import PageReadError, RawPage
+    from auditor.inputs.stream import read_sources
+    from auditor.limits import limits
+    from auditor.parallel import WorkerSetup, make_batches, merge_into, run_batches
+    from auditor.progress import Progress
+    from auditor.shards import ShardError
+
+    size = 0
+    for source in sources:
+        with contextlib.suppress(OSError):
+            size += source.file.stat().st_size
+    archives = any(s.input_format in ("warc", "wacz") for s in sources)
+    parallel = resume or keep_shards or (jobs > 1 and len(sources) > 1 and (size >= PARALLEL_MIN_BYTES or archives))
+    if not parallel:
+        with Progress(len(sources), enabled=None if not quiet else False) as progress:
+            def items() -> Iterator[InputItem]:
+                last = None
+                for item in read_sources(sources):
+                    if last is not None and item.source.file != last:
+                        progress.advance(inputs=1)
+                    last = item.source.file
+                    yield item
+                    progress.advance(pages=1 if isinstance(item, RawPage) else 0,
+                                     errors=1 if isinstance(item, PageReadError) else 0)
+            return run_items(items(), engine)
+    shard_dir = out / ".shards"
+    setup = WorkerSetup(rule_codes=tuple(r.code for r in engine.rules),
+                        severities=tuple((r.code, r.severity.value) for r in engine.rules),
+                        options=engine.options, limits=limits())
+    with Progress(len(make_batches(sources)), unit="batch", enabled=None if not quiet else False) as progress:
+        def on_batch(batches: int, pages: int) -> None:
+            progress.advance(inputs=batches, pages=pages)
+
+        shards = run_batches(engine, setup, sources, shard_dir, jobs, resume=resume, on_batch=on_batch)
+    try:
+        merge_into(engine, shards)
+    except ShardError as exc:
+        click.echo(f"auditor: error: {exc}", err=True)
+        sys.exit(2)
+    result = engine.finish()
+    if not keep_shards:
+        shutil.rmtree(shard_dir, ignore_errors=True)
+    return result
 
 
 def _load_config(config_file: str | None, isolated: bool) -> Config | None:
@@ -474,3 +543,49 @@ def report_render(inputs: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
         sys.exit(2)
     if not quiet:
         click.echo(f"{len(pages)} report file(s) in {out_dir}")
+
+
+@report_group.command("merge")
+@click.argument("shards", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the reports (created if missing).")
+@click.option("--format", "formats", multiple=True, metavar="FORMATS",
+              help="Output formats, as for `auditor audit`.  [default: json,html]")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def report_merge(shards: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], quiet: bool) -> None:
+    """Merge shards (from `--keep-shards`, several machines, or the Spark job) into reports.
+
+    SHARDS are shard files or folders of them. All must come from the same audit (the same rules and
+    options); the reports are those one `auditor audit` of all their inputs would write. Exit codes
+    as for `auditor audit`.
+    """
+    from auditor.engine import engine_from_header
+    from auditor.parallel import merge_into
+    from auditor.report.formats import FormatError, parse_formats
+    from auditor.shards import ShardError, read_header, shard_files
+
+    try:
+        chosen = parse_formats(formats)
+    except FormatError as exc:
+        raise click.BadParameter(str(exc), param_hint="--format") from None
+    files = shard_files(shards)
+    if not files:
+        click.echo("auditor: error: no shard files (*.shard.jsonl.gz) found", err=True)
+        sys.exit(2)
+    try:
+        engine = engine_from_header(read_header(files[0]))
+        merge_into(engine, files)
+    except ShardError as exc:
+        click.echo(f"auditor: error: {exc}", err=True)
+        sys.exit(2)
+    except ValueError as exc:  # rule packs of another version
+        click.echo(f"auditor: error: {files[0]}: {exc}", err=True)
+        sys.exit(2)
+    result = engine.finish()
+    bundle = _with_baseline(result, None, None, None)
+    n_files = _write_outputs(bundle, out_dir, chosen, None, quiet)
+    index = bundle.index
+    if not quiet:
+        click.echo(f"{index.totals.pages} page(s) in {len(index.sites)} site(s) from {len(files)} shard(s), "
+                   f"{index.totals.errors} input error(s); {n_files} report file(s) in {out_dir}")
+    sys.exit(index.exit_code)

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel
@@ -49,6 +49,9 @@ from auditor.models import (
     Totals,
 )
 from auditor.rulepacks import RulePack, RuleSpec
+
+if TYPE_CHECKING:
+    from auditor.shards import ShardHeader, ShardItem
 
 
 @dataclass(slots=True)
@@ -188,6 +191,10 @@ class Engine:
         if finding.outcome.rank > current.rank:
             page.rule_outcomes[rule.code] = finding.outcome
 
+    def report_error(self, source: PageSource, cause: str) -> None:
+        """An input that could not be audited (a timeout, a crashed worker): an input error."""
+        self._error(source, cause)
+
     def _error(self, source: PageSource, cause: str, site: str | None = None) -> None:
         if site is None:
             if self.options.site:
@@ -205,8 +212,64 @@ class Engine:
         else:
             self.orphan_errors.append(error)
 
+    # -- shards: the page phase's results leave and join an engine ------------------------------
+    def shard_header(self) -> ShardHeader:
+        """What makes results comparable across processes, runs and machines, and lets a merge rebuild
+        this engine (shard headers)."""
+        from auditor.shards import ShardHeader
+
+        config = self.options.config
+        return ShardHeader(
+            packs=[p.sha256 for p in self.packs],
+            rules={r.code: r.severity.value for r in self.rules},
+            options={"base_url": self.options.base_url, "site": self.options.site,
+                     "crawl_date": self.options.crawl_date, "fail_on": self.options.fail_on.value},
+            config=config.model_dump(mode="json", by_alias=True, exclude={"source", "root"}) if config else None,
+        ).sealed()
+
+    def run_digest(self) -> str:
+        return self.shard_header().run
+
+    def drain(self) -> list[ShardItem]:
+        """Everything the page phase has gathered so far, as shard items; the engine is left empty."""
+        items: list[ShardItem] = []
+        for site in sorted(self.sites):
+            state = self.sites[site]
+            items.extend(zip(state.pages, state.summaries, strict=True))
+            items.extend(state.errors)
+        items.extend(self.orphan_errors)
+        for site in sorted(self.skipped_by_site):
+            items.extend((reason, site, n) for reason, n in sorted(self.skipped_by_site[site].items()))
+        self.sites.clear()
+        self.orphan_errors = []
+        self.skipped, self.skipped_by_site = {}, {}
+        return items
+
+    def load(self, items: Iterable[ShardItem]) -> None:
+        """Take in shard items as if this engine had audited those pages itself."""
+        for item in items:
+            if isinstance(item, InputError):
+                if item.site and item.site != NO_SITE:
+                    self.sites[item.site].errors.append(item)
+                else:
+                    self.orphan_errors.append(item)
+            elif isinstance(item[0], PageReport):
+                page, summary = item  # type: ignore[misc]
+                state = self.sites[page.site]
+                state.pages.append(page)
+                state.summaries.append(summary)
+            else:
+                reason, site, count = item  # type: ignore[misc]
+                self.skipped[reason] = self.skipped.get(reason, 0) + count
+                by_site = self.skipped_by_site.setdefault(site, {})
+                by_site[reason] = by_site.get(reason, 0) + count
+
     # -- site phase ---------------------------------------------------------------------------
     def _site_phase(self, state: SiteState) -> None:
+        # In path order, whatever order pages arrived in (workers, shards), so results are the same.
+        order = sorted(range(len(state.pages)), key=lambda i: state.pages[i].path)
+        state.pages = [state.pages[i] for i in order]
+        state.summaries = [state.summaries[i] for i in order]
         by_path = {p.path: p for p in state.pages}
         for rule in self.rules:
             if not rule.site_check:
@@ -334,10 +397,33 @@ def exit_code(pages: list[PageReport], errors: list[InputError], fail_on: Severi
     return 0
 
 
+def engine_from_header(header: ShardHeader) -> Engine:
+    """The engine that made a shard, rebuilt for its merge; ValueError when this installation's rule
+    packs differ from the ones the shard was made with."""
+    from auditor.config import Config
+    from auditor.rulepacks import load_packs, select_rules
+
+    packs = load_packs()
+    if sorted(p.sha256 for p in packs) != sorted(header.packs):
+        raise ValueError("made with other rule packs than this installation's (auditor version "
+                         f"{header.tool_version}); merge with the version that made the shards")
+    rules = [r for r in select_rules(packs, severity={c: Severity(v) for c, v in header.rules.items()})
+             if r.code in header.rules]
+    opts = header.options
+    config = Config.model_validate(header.config) if header.config is not None else None
+    return Engine(packs, rules, Options(base_url=opts.get("base_url"), site=opts.get("site"),
+                                        crawl_date=opts.get("crawl_date"),
+                                        fail_on=Severity(opts.get("fail_on", "error")), config=config))
+
+
 def run(sources: Iterable[PageSource], engine: Engine) -> RunResult:
-    for item in read_sources(sources):
+    return run_items(read_sources(sources), engine)
+
+
+def run_items(items: Iterable[InputItem], engine: Engine) -> RunResult:
+    for item in items:
         engine.audit_item(item)
     return engine.finish()
 
 
-__all__ = ["Engine", "Options", "RulePackInfo", "RunResult", "run"]
+__all__ = ["Engine", "Options", "RulePackInfo", "RunResult", "run", "run_items"]
