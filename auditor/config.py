@@ -11,6 +11,7 @@ the file and the line.
 from __future__ import annotations
 
 import fnmatch
+import math
 import re
 from dataclasses import fields
 from pathlib import Path
@@ -157,6 +158,11 @@ def _check_values(config: Config, text: str, path: Path, known_codes: set[str] |
         if value not in JURISDICTIONS:
             raise ConfigError(f"{path}:{_line_of(text, value)}: jurisdictions: unknown {value!r} "
                               f"(known: {', '.join(JURISDICTIONS)})")
+    for key, number in config.limits.items():
+        # TOML has inf and nan: int(inf) raised OverflowError out of load_config (found by fuzzing,
+        # tests/fuzz/regressions/config/limit-inf.toml), and nan passed every comparison.
+        if not math.isfinite(number):
+            raise ConfigError(f"{path}:{_line_of(text, key)}: limits.{key}: must be a finite number, not {number}")
     try:
         Limits().with_values(config.limits)
     except KeyError as exc:

@@ -291,7 +291,10 @@ class DateRules:
         offset = self._zone(t)
         if offset is None:
             return ParsedDate(date, None, True)
-        instant = clock.replace(tzinfo=datetime.timezone(offset)).astimezone(_UTC)
+        try:
+            instant = clock.replace(tzinfo=datetime.timezone(offset)).astimezone(_UTC)
+        except (ValueError, OverflowError):  # "AEDT+13": an offset of a day or more is no zone
+            return ParsedDate(date, None, True)
         return ParsedDate(date, instant, True)
 
     def _zone(self, t: re.Match[str]) -> datetime.timedelta | None:

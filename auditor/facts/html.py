@@ -215,7 +215,9 @@ def gather_html(text: str, facts: PageFacts) -> PageFacts:
             line_tag_seen[key] = ordinal + 1
             counts = sibling_counts[-1]
             counts[tag] = nth = counts.get(tag, 0) + 1
-            attrs: dict[str, str] = dict(el.attrib)  # type: ignore[arg-type]
+            # items(), not dict(el.attrib): an attribute named "{{attrs}}" (an unrendered template) is read
+            # by lxml as Clark notation when looked up by name, and raises KeyError (found by fuzzing).
+            attrs: dict[str, str] = dict(el.attrib.items())  # type: ignore[arg-type]
             el_id = (attrs.get("id") or "").strip()
             # Selectors start from the nearest ancestor with an id: short, and still one element.
             if el_id and _CSS_IDENT.fullmatch(el_id):

@@ -207,7 +207,10 @@ def _warc_date(value: str | None) -> str | None:
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
-    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, ValueError):  # "0001-01-01T00:00:00+14:00" leaves datetime's range in UTC
+        return None
 
 
 def _media_type(value: str | None) -> str:

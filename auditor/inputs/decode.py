@@ -24,11 +24,20 @@ _META_CHARSET = re.compile(
 )
 
 
+_NOT_CHARSETS = frozenset({"unicode-escape", "raw-unicode-escape", "unicode_escape", "raw_unicode_escape",
+                           "punycode", "idna", "mbcs", "oem", "undefined"})
+
+
 def _known(name: str) -> str | None:
     try:
-        codec = codecs.lookup(name).name
-    except LookupError:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):
         return None
+    # base64, hex, rot13, zlib, uu, unicode_escape ... are codecs, not character encodings: a page
+    # that declares one is read as if it declared nothing (found by fuzzing).
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+        return None
+    codec = info.name
     # Per the HTML standard, a declared UTF-16 in a meta tag means UTF-8 (the bytes are ASCII).
     if codec.startswith("utf-16"):
         return "utf-8"

@@ -119,7 +119,7 @@ def discover(
                 continue
             if exclude and _matches(rel, exclude):
                 continue
-            yield PageSource(root, arg, rel, named_fmt)
+            yield PageSource(root, shown(arg), shown(rel), named_fmt)
             continue
         for dirpath, dirnames, filenames in os.walk(root):
             if skip is not None and Path(dirpath).resolve() == skip:
@@ -139,7 +139,21 @@ def discover(
                 if fmt == "markdown" and not has_front_matter(full):
                     continue
                 display = (Path(arg) / rel).as_posix()
-                yield PageSource(full, display, rel, fmt)
+                yield PageSource(full, shown(display), shown(rel), fmt)
+
+
+def shown(path: str) -> str:
+    """A path as reports show it: a file name that is not UTF-8 (b"caf\\xe9.html" from a Latin-1
+    file system) gets U+FFFD where Python kept surrogate escapes, which no UTF-8 report can hold. The
+    file itself is still opened by its real name."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        try:
+            return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        except UnicodeEncodeError:
+            return path.encode("utf-8", "replace").decode("utf-8")
 
 
 def read_page(source: PageSource) -> RawPage:

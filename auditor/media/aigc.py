@@ -17,6 +17,7 @@ is bounded: compressed text is inflated to at most `MAX_TEXT` bytes, a label lon
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from typing import Any
 
@@ -33,8 +34,14 @@ NEEDLES = (b"AIGC", b"A\x00I\x00G\x00C")  # ASCII/UTF-8 and UTF-16 (either byte 
 _LABELS = {"1": "AI-generated", "2": "possibly AI-generated", "3": "suspected AI-generated"}
 
 
+# A lone surrogate ("\\ud800" in a label's JSON) cannot be written to a UTF-8 report: found by fuzzing,
+# tests/fuzz/regressions/marks/png-aigc-label-lone-surrogate.png.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def short(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
+    """A value for a report: whitespace squashed, at most `limit` characters, valid Unicode."""
+    text = _LONE_SURROGATE.sub("\ufffd", " ".join(text.split()))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
