@@ -19,13 +19,11 @@ from auditor import __version__
 from auditor.models import Severity
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from auditor.config import Config
     from auditor.engine import Engine, RunResult
     from auditor.inputs.files import PageSource
-    from auditor.inputs.stream import InputItem
     from auditor.models import SiteReport
+    from auditor.parallel import RunShards
     from auditor.report.baseline import Baseline
     from auditor.report.bundle import ReportSet
     from auditor.report.load import LoadedReports
@@ -69,11 +67,16 @@ def main() -> None:
               help="Write every current violation to this baseline file (the run then exits 0 unless an "
               "input could not be read).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
-              help="Worker processes (default: all cores). Output is the same whatever N; small inputs are "
-              "audited in-process.")
-@click.option("--resume", is_flag=True, help="Continue an interrupted run from its shards in OUT/.shards: inputs "
-              "audited before are not audited again.")
-@click.option("--keep-shards", is_flag=True, help="Keep OUT/.shards after the run (for `auditor report merge`).")
+              help="Worker processes. 1: audit in this process. Reports are the same bytes whatever N.  "
+              "[default: the number of CPUs; inputs under 4 MiB and 100 files are audited in this process]")
+@click.option("--page-timeout", type=click.FloatRange(min=0), metavar="SECONDS",
+              help="Time budget of one page; a page over it is an input error and the run goes on (0: none).  "
+              "[default: the limit page-seconds, 60]")
+@click.option("--resume", is_flag=True, help="Continue an interrupted run from its shard folder: inputs whose "
+              "shard is complete (same file size and modification time, same options) are not audited again.")
+@click.option("--keep-shards", is_flag=True, help="Keep the shard folder after the run (for `auditor report merge`).")
+@click.option("--shard-dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Folder for the shards (one per input file or archive).  [default: OUT/.shards]")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def audit(
     inputs: tuple[str, ...],
@@ -93,8 +96,10 @@ def audit(
     baseline_file: str | None,
     write_baseline: str | None,
     jobs: int | None,
+    page_timeout: float | None,
     resume: bool,
     keep_shards: bool,
+    shard_dir: Path | None,
     quiet: bool,
 ) -> None:
     """Audit pages (HTML files, .txt page text, Markdown articles, gzipped or not, WARC/WACZ web archives,
@@ -155,9 +160,11 @@ def audit(
                                          crawl_date=crawl_date, config=config))
     out = Path(out_dir)
     sources = list(discover(list(inputs), include, exclude, skip_dir=out))
-    result = _audit(engine, sources, out, jobs or os.cpu_count() or 1, resume, keep_shards, quiet)
+    result, shards = _audit(engine, sources, out, jobs, page_timeout, resume, keep_shards, shard_dir, quiet)
     bundle = _with_baseline(result, old_baseline, baseline_file, write_baseline)
     n_files = _write_outputs(bundle, out, chosen, write_baseline, quiet)
+    if shards is not None and not keep_shards:
+        shards.remove()  # the reports are written: the shards are no longer needed
     index = bundle.index
     for error in index.errors + [e for s in bundle.sites.values() for e in s.errors]:
         click.echo(f"auditor: input error: {error.path}: {error.error}", err=True)
@@ -203,60 +210,90 @@ def audit(
     sys.exit(index.exit_code)
 
 
-# Below this much input, starting worker processes costs more than it saves.
+# Below this much input (bytes and files), starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+PARALLEL_MIN_FILES = 100
 
 
-def _audit(engine: Engine, sources: list[PageSource], out: Path, jobs: int, resume: bool, keep_shards: bool,
-           quiet: bool) -> RunResult:
-    """The page phase in-process, or in worker processes through shards (same reports either way)."""
+def _audit(engine: Engine, sources: list[PageSource], out: Path, jobs: int | None, page_timeout: float | None,
+           resume: bool, keep_shards: bool, shard_dir: Path | None, quiet: bool) -> tuple[RunResult, RunShards | None]:
+    """The page phase (in this process, or in worker processes through shards) and the site phase;
+    exit 2 when --resume finds shards of another audit."""
     import contextlib
-    import shutil
 
-    from auditor.engine import run_items
-    from auditor.inputs.files import PageReadError, RawPage
-    from auditor.inputs.stream import read_sources
     from auditor.limits import limits
-    from auditor.parallel import WorkerSetup, make_batches, merge_into, run_batches
+    from auditor.parallel import DebugHooks, audit_run
     from auditor.progress import Progress
     from auditor.shards import ShardError
 
-    size = 0
-    for source in sources:
-        with contextlib.suppress(OSError):
-            size += source.file.stat().st_size
-    archives = any(s.input_format in ("warc", "wacz") for s in sources)
-    parallel = resume or keep_shards or (jobs > 1 and len(sources) > 1 and (size >= PARALLEL_MIN_BYTES or archives))
-    if not parallel:
-        with Progress(len(sources), enabled=None if not quiet else False) as progress:
-            def items() -> Iterator[InputItem]:
-                last = None
-                for item in read_sources(sources):
-                    if last is not None and item.source.file != last:
-                        progress.advance(inputs=1)
-                    last = item.source.file
-                    yield item
-                    progress.advance(pages=1 if isinstance(item, RawPage) else 0,
-                                     errors=1 if isinstance(item, PageReadError) else 0)
-            return run_items(items(), engine)
-    shard_dir = out / ".shards"
-    setup = WorkerSetup(rule_codes=tuple(r.code for r in engine.rules),
-                        severities=tuple((r.code, r.severity.value) for r in engine.rules),
-                        options=engine.options, limits=limits())
-    with Progress(len(make_batches(sources)), unit="batch", enabled=None if not quiet else False) as progress:
-        def on_batch(batches: int, pages: int) -> None:
-            progress.advance(inputs=batches, pages=pages)
-
-        shards = run_batches(engine, setup, sources, shard_dir, jobs, resume=resume, on_batch=on_batch)
+    if jobs is None:
+        jobs = os.cpu_count() or 1
+        size = 0
+        for source in sources:
+            with contextlib.suppress(OSError):
+                size += source.file.stat().st_size
+        if size < PARALLEL_MIN_BYTES and len(sources) < PARALLEL_MIN_FILES:
+            jobs = 1
+    folder = (shard_dir or out / ".shards") if (jobs > 1 or resume or keep_shards) else None
+    budget = limits().page_seconds if page_timeout is None else page_timeout
     try:
-        merge_into(engine, shards)
+        with Progress(enabled=not quiet) as progress:
+            return audit_run(sources, engine, jobs=jobs, shard_dir=folder, resume=resume, page_seconds=budget,
+                             progress=progress, debug=DebugHooks.from_env())
     except ShardError as exc:
         click.echo(f"auditor: error: {exc}", err=True)
         sys.exit(2)
-    result = engine.finish()
-    if not keep_shards:
-        shutil.rmtree(shard_dir, ignore_errors=True)
-    return result
+    except OSError as exc:
+        click.echo(f"auditor: error: cannot write shards to {folder}: {exc}", err=True)
+        sys.exit(2)
+
+
+@main.command("shard")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=str))
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="The shard file to write (named *.shard.jsonl.gz, `auditor report merge` finds it in a folder).")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
+              help="Configuration file; default: the nearest one from the working folder upwards.")
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--include", multiple=True, help="Only files matching this glob (relative path or name). Repeatable.")
+@click.option("--exclude", multiple=True, help="Skip files matching this glob. Repeatable.")
+@click.option("--select", multiple=True, help="Rule codes, code prefixes or categories to run (comma-separated).")
+@click.option("--ignore", multiple=True, help="Rule codes, code prefixes or categories to skip (comma-separated).")
+@click.option("--base-url", help="URL of the input root, for pages that name no canonical URL.")
+@click.option("--site", "site_name", help="Put every page in this site, whatever its URL.")
+@click.option("--crawl-date", help="When the pages were fetched (YYYY-MM-DD or ISO 8601).")
+@click.option("--fail-on", type=click.Choice([s.value for s in Severity]),
+              help="Fail level the merged reports will use.  [default: error]")
+@click.option("--page-timeout", type=click.FloatRange(min=0), metavar="SECONDS",
+              help="Time budget of one page (0: none).  [default: the limit page-seconds, 60]")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def shard_command(inputs: tuple[str, ...], out_file: Path, config_file: str | None, isolated: bool,
+                  include: tuple[str, ...], exclude: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
+                  base_url: str | None, site_name: str | None, crawl_date: str | None, fail_on: str | None,
+                  page_timeout: float | None, quiet: bool) -> None:
+    """Audit inputs into one shard file, without the site phase and without reports.
+
+    For audits split over machines or cluster tasks: each writes a shard of its inputs, then
+    `auditor report merge SHARDS... --out DIR` writes the reports, the same bytes as one `auditor
+    audit` of all the inputs with the same options. From Python: `auditor.shards.audit_to_shard`.
+    """
+    from auditor.config import find_config
+    from auditor.shards import ShardError, audit_to_shard, read_header
+
+    config = Path(config_file) if config_file else (None if isolated else find_config())
+    try:
+        path = audit_to_shard(list(inputs), out_file, select=_split(select), ignore=_split(ignore),
+                              base_url=base_url, site=site_name, crawl_date=crawl_date, fail_on=fail_on,
+                              include=include, exclude=exclude, config=config, page_timeout=page_timeout)
+    except ShardError as exc:
+        click.echo(f"auditor: error: {exc}", err=True)
+        sys.exit(2)
+    except OSError as exc:
+        click.echo(f"auditor: error: cannot write the shard {out_file}: {exc}", err=True)
+        sys.exit(2)
+    if not quiet:
+        units = len(read_header(path).units)
+        click.echo(f"{units} input(s) audited into {path}; merge with: auditor report merge SHARDS... --out DIR")
 
 
 def _load_config(config_file: str | None, isolated: bool) -> Config | None:
@@ -553,16 +590,16 @@ def report_render(inputs: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
               help="Output formats, as for `auditor audit`.  [default: json,html]")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def report_merge(shards: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], quiet: bool) -> None:
-    """Merge shards (from `--keep-shards`, several machines, or the Spark job) into reports.
+    """Merge shards (from `auditor audit --keep-shards`, `auditor shard`, several machines, or the Spark
+    job) into reports.
 
-    SHARDS are shard files or folders of them. All must come from the same audit (the same rules and
-    options); the reports are those one `auditor audit` of all their inputs would write. Exit codes
-    as for `auditor audit`.
+    SHARDS are shard files or folders of them (*.shard.jsonl.gz). All must come from the same audit
+    settings (auditor version, rule data, selected rules, options) and cover each input once; the
+    reports are those one `auditor audit` of all their inputs writes. Exit codes as for `auditor
+    audit`; 2 also when a shard is broken, incomplete, or from another audit.
     """
-    from auditor.engine import engine_from_header
-    from auditor.parallel import merge_into
     from auditor.report.formats import FormatError, parse_formats
-    from auditor.shards import ShardError, read_header, shard_files
+    from auditor.shards import ShardError, engine_from_settings, merge_shards, read_header, shard_files
 
     try:
         chosen = parse_formats(formats)
@@ -570,21 +607,30 @@ def report_merge(shards: tuple[Path, ...], out_dir: Path, formats: tuple[str, ..
         raise click.BadParameter(str(exc), param_hint="--format") from None
     files = shard_files(shards)
     if not files:
-        click.echo("auditor: error: no shard files (*.shard.jsonl.gz) found", err=True)
+        click.echo("auditor: error: no shard files (*.shard.jsonl.gz) found in " + ", ".join(map(str, shards)),
+                   err=True)
         sys.exit(2)
+    files = list(dict.fromkeys(f.resolve() for f in files))  # a shard named twice counts once
     try:
-        engine = engine_from_header(read_header(files[0]))
-        merge_into(engine, files)
+        settings = read_header(files[0]).settings
     except ShardError as exc:
         click.echo(f"auditor: error: {exc}", err=True)
         sys.exit(2)
-    except ValueError as exc:  # rule packs of another version
+    try:
+        engine = engine_from_settings(settings)
+    except ShardError as exc:
         click.echo(f"auditor: error: {files[0]}: {exc}", err=True)
         sys.exit(2)
-    result = engine.finish()
+    try:
+        result = merge_shards(files, engine)
+    except ShardError as exc:
+        click.echo(f"auditor: error: {exc}", err=True)
+        sys.exit(2)
     bundle = _with_baseline(result, None, None, None)
     n_files = _write_outputs(bundle, out_dir, chosen, None, quiet)
     index = bundle.index
+    for error in index.errors + [e for s in bundle.sites.values() for e in s.errors]:
+        click.echo(f"auditor: input error: {error.path}: {error.error}", err=True)
     if not quiet:
         click.echo(f"{index.totals.pages} page(s) in {len(index.sites)} site(s) from {len(files)} shard(s), "
                    f"{index.totals.errors} input error(s); {n_files} report file(s) in {out_dir}")

@@ -1,21 +1,33 @@
 """The rule engine: pages in, results out; then the site phase; then totals.
 
-Page phase: read, gather facts once, run every selected rule's check on them, keep the results and
-a compact summary for site rules (the DOM is gone by then). Site phase: cross-page checks on those
-summaries. A page that cannot be read or parsed becomes an input error in the report; the run goes
-on.
+Page phase: read, gather facts once, run every selected rule's check on them, and return the page's
+report and a compact summary for site rules (the DOM is gone by then): `audit_page` for one page,
+`audit_unit` for everything one input holds (a page file, or a web archive of many pages), as a
+stream. A page that cannot be read or parsed becomes an input error; the run goes on.
+
+Collection and site phase, one code path for every way of running: `add` takes each page, error and
+count of skipped records with its place in the run (the input's path in folder-walk order, then the
+item's position in the input), wherever it was audited: in this process (`run`), in a worker
+process, in another run or on another machine (through shards, `auditor.shards.merge_shards`).
+`finish` sorts by those places, runs the site checks on the summaries, sorts everything for the
+report and computes totals and the exit code. So the reports do not depend on which process audited
+what, or in which order the pieces arrived.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import signal
+import threading
 import traceback
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from types import FrameType
+from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel
@@ -30,7 +42,7 @@ from auditor.checks.registry import Check
 from auditor.config import Config
 from auditor.facts.gather import gather_page
 from auditor.inputs.files import PageSource, RawPage
-from auditor.inputs.stream import InputItem, SkippedRecord, read_source, read_sources
+from auditor.inputs.stream import InputItem, SkippedRecord, read_source
 from auditor.inputs.urls import NO_SITE, mirror_url, site_file_stem, site_of
 from auditor.lexicon import Lexicon, load_lexicon
 from auditor.models import (
@@ -49,9 +61,11 @@ from auditor.models import (
     Totals,
 )
 from auditor.rulepacks import RulePack, RuleSpec
+from auditor.shards import settled_summary, unit_order
 
-if TYPE_CHECKING:
-    from auditor.shards import ShardHeader, ShardItem
+# Where an item goes in the run: its input's path as a folder walk orders it (`shards.unit_order`),
+# then its position in that input's stream of pages, errors and skipped records.
+OrderKey = tuple[tuple[tuple[int, str], ...], int]
 
 
 @dataclass(slots=True)
@@ -64,16 +78,63 @@ class Options:
 
 
 @dataclass(slots=True)
+class AuditedPage:
+    """One page after the page phase: its report (page checks done) and its summary for the site phase."""
+
+    page: PageReport
+    summary: PageSummary
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """Archive records of one site that hold no page, counted by reason."""
+
+    site: str
+    reason: str
+    count: int = 1
+
+
+UnitItem = AuditedPage | InputError | Skipped
+
+
+@dataclass(slots=True)
 class SiteState:
     pages: list[PageReport] = field(default_factory=list)
     summaries: list[PageSummary] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
+    page_keys: list[OrderKey] = field(default_factory=list)
+    error_keys: list[OrderKey] = field(default_factory=list)
 
 
 @dataclass(slots=True)
 class RunResult:
     index: IndexReport
     sites: dict[str, SiteReport]
+
+
+class PageTimeout(BaseException):
+    """A page overran its time budget (a BaseException, so that no `except Exception` in a check
+    takes it for a bug of its own and goes on)."""
+
+
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    raise PageTimeout()
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Raise PageTimeout in the block when it runs longer than `seconds` (SIGALRM; only in the main
+    thread of a process on a system that has it; elsewhere, or with 0, no budget)."""
+    if seconds <= 0 or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class Engine:
@@ -86,47 +147,59 @@ class Engine:
         self.classify = label_block_classifier(self.lexicon)
         self.sites: dict[str, SiteState] = defaultdict(SiteState)
         self.orphan_errors: list[InputError] = []
+        self.orphan_keys: list[OrderKey] = []
         # Archive records that hold no page, by reason ("revisit", "status:404", "type:application/pdf",
         # "record:conversion", "empty"): for the whole run, and by the site of the record's URL.
         self.skipped: dict[str, int] = {}
         self.skipped_by_site: dict[str, dict[str, int]] = {}
+        self._arrival = 0  # items added without a place (audit_item, audit_raw): kept in call order
         # Each page check with its parameters, validated once per run rather than once per page.
         self.page_checks: list[tuple[RuleSpec, Check[Any], BaseModel]] = [
             (rule, CHECKS[rule.check], CHECKS[rule.check].params_model.model_validate(rule.params))
             for rule in rules if rule.check is not None  # site-only rules get their outcome later
         ]
 
-    # -- page phase ---------------------------------------------------------------------------
-    def audit_source(self, source: PageSource) -> None:
-        """Read one input (a page file, or a web archive of many pages) and audit what it holds."""
-        for item in read_source(source):
-            self.audit_item(item)
+    # -- page phase: audit and return ----------------------------------------------------------
+    def audit_unit(self, source: PageSource, page_seconds: float = 0.0, replace: Mapping[int, str] | None = None,
+                   on_page: Callable[[int, RawPage], None] | None = None) -> Iterator[tuple[int, UnitItem]]:
+        """Everything one input holds, audited as it streams: (position, item) pairs, where the
+        position counts the input's stream (pages, errors, skipped records). Skipped records come
+        last, counted by site and reason. A page over `page_seconds` becomes an input error; the
+        positions in `replace` are not audited but become input errors with the given cause (a page
+        that made a worker process die). `on_page` is called before each page is audited, inside its
+        time budget (workers tell the main process which page they are on). Never raises for bad input."""
+        skipped: Counter[tuple[str, str]] = Counter()
+        position = -1
+        for position, item in enumerate(read_source(source)):
+            if replace and position in replace:
+                yield position, self.input_error(item.source, replace[position])
+            elif isinstance(item, RawPage):
+                try:
+                    with time_budget(page_seconds):
+                        if on_page is not None:
+                            on_page(position, item)
+                        outcome = self.audit_page(item)
+                except PageTimeout:
+                    outcome = self.input_error(item.source, f"not audited: took longer than {page_seconds:g} s "
+                                               "(the time budget of a page: --page-timeout, limit page-seconds)")
+                yield position, outcome
+            elif isinstance(item, SkippedRecord):
+                skipped[(self.skipped_site(item), item.reason)] += 1
+            else:
+                yield position, self.input_error(item.source, item.cause)
+        for (site, reason), count in sorted(skipped.items()):
+            yield position + 1, Skipped(site, reason, count)
 
-    def audit_item(self, item: InputItem) -> None:
-        """One item of the input stream: a page to audit, an input error, or a record counted out."""
-        if isinstance(item, RawPage):
-            self.audit_raw(item)
-        elif isinstance(item, SkippedRecord):
-            self._skip(item)
-        else:
-            self._error(item.source, item.cause)
-
-    def _skip(self, item: SkippedRecord) -> None:
-        self.skipped[item.reason] = self.skipped.get(item.reason, 0) + 1
-        site = self.options.site or site_of(item.source.url)
-        by_site = self.skipped_by_site.setdefault(site, {})
-        by_site[item.reason] = by_site.get(item.reason, 0) + 1
-
-    def audit_raw(self, raw: RawPage) -> None:
-        """Audit one page that has been read."""
+    def audit_page(self, raw: RawPage) -> AuditedPage | InputError:
+        """Audit one page that has been read: its report and summary, or the error that stopped it.
+        Nothing is kept in the engine (see `add`)."""
         source = raw.source
         try:
             config = self.options.config
             facts = gather_page(raw, self.classify, self.options.base_url, self.options.site,
                                 self.options.crawl_date, config.markdown if config is not None else None)
         except (ValueError, RecursionError, MemoryError) as exc:
-            self._error(source, f"cannot parse page: {exc}" if str(exc) else "cannot parse page")
-            return
+            return self.input_error(source, f"cannot parse page: {exc}" if str(exc) else "cannot parse page")
         config = self.options.config
         if config is not None and config.sites and facts.url and not self.options.site:
             facts.site = config.site_for(urlsplit(facts.url).hostname or "") or facts.site
@@ -162,15 +235,30 @@ class Engine:
             ]
             notice = ctx.notice
             page.consent = notice.model()
+            # Locations resolved now: the summary keeps no reference to the page's source text.
+            summary = settled_summary(summarise(page.path, ctx))
         except Exception as exc:  # a bug in a check must not stop a run of thousands
             where = traceback.extract_tb(exc.__traceback__)[-1]
-            self._error(source, f"internal error while checking ({type(exc).__name__}: {exc} at "
-                        f"{os.path.basename(where.filename)}:{where.lineno})", facts.site)
-            return
-        summary = summarise(page.path, ctx)
-        state = self.sites[facts.site]
-        state.pages.append(page)
-        state.summaries.append(summary)
+            return self.input_error(source, f"internal error while checking ({type(exc).__name__}: {exc} at "
+                                    f"{os.path.basename(where.filename)}:{where.lineno})", facts.site)
+        return AuditedPage(page, summary)
+
+    def input_error(self, source: PageSource, cause: str, site: str | None = None) -> InputError:
+        """An input error, in the site of its URL when that is known (else in no site)."""
+        if site is None:
+            if self.options.site:
+                site = self.options.site
+            elif source.url:  # an archive record names its URL
+                site = site_of(source.url)
+            elif self.options.base_url:
+                site = site_of(self.options.base_url)
+            else:
+                url = mirror_url(source.relative_path)
+                site = site_of(url) if url else None
+        return InputError(path=source.display_path, error=cause, site=site)
+
+    def skipped_site(self, item: SkippedRecord) -> str:
+        return self.options.site or site_of(item.source.url)
 
     def _record(self, page: PageReport, rule: RuleSpec, finding: Finding) -> None:
         """Add a finding of a page or site check; the rule's outcome on the page is the worst one.
@@ -191,92 +279,60 @@ class Engine:
         if finding.outcome.rank > current.rank:
             page.rule_outcomes[rule.code] = finding.outcome
 
-    def report_error(self, source: PageSource, cause: str) -> None:
-        """An input that could not be audited (a timeout, a crashed worker): an input error."""
-        self._error(source, cause)
-
-    def _error(self, source: PageSource, cause: str, site: str | None = None) -> None:
-        if site is None:
-            if self.options.site:
-                site = self.options.site
-            elif source.url:  # an archive record names its URL
-                site = site_of(source.url)
-            elif self.options.base_url:
-                site = site_of(self.options.base_url)
+    # -- collection ----------------------------------------------------------------------------
+    def add(self, item: UnitItem, key: OrderKey | None = None) -> None:
+        """Keep one result of the page phase for the site phase, at its place in the run (None: after
+        everything added so far without one)."""
+        if key is None:
+            self._arrival += 1
+            key = ((), self._arrival)
+        if isinstance(item, AuditedPage):
+            state = self.sites[item.page.site]
+            state.pages.append(item.page)
+            state.summaries.append(item.summary)
+            state.page_keys.append(key)
+        elif isinstance(item, InputError):
+            if item.site and item.site != NO_SITE:
+                state = self.sites[item.site]
+                state.errors.append(item)
+                state.error_keys.append(key)
             else:
-                url = mirror_url(source.relative_path)
-                site = site_of(url) if url else None
-        error = InputError(path=source.display_path, error=cause, site=site)
-        if site and site != NO_SITE:
-            self.sites[site].errors.append(error)
+                self.orphan_errors.append(item)
+                self.orphan_keys.append(key)
         else:
-            self.orphan_errors.append(error)
+            self.skipped[item.reason] = self.skipped.get(item.reason, 0) + item.count
+            by_site = self.skipped_by_site.setdefault(item.site, {})
+            by_site[item.reason] = by_site.get(item.reason, 0) + item.count
 
-    # -- shards: the page phase's results leave and join an engine ------------------------------
-    def shard_header(self) -> ShardHeader:
-        """What makes results comparable across processes, runs and machines, and lets a merge rebuild
-        this engine (shard headers)."""
-        from auditor.shards import ShardHeader
+    # -- the earlier interface: audit and keep, in call order -----------------------------------
+    def audit_source(self, source: PageSource) -> None:
+        """Read one input (a page file, or a web archive of many pages), audit and keep what it holds."""
+        order = unit_order(source.display_path)
+        for position, item in self.audit_unit(source):
+            self.add(item, (order, position))
 
-        config = self.options.config
-        return ShardHeader(
-            packs=[p.sha256 for p in self.packs],
-            rules={r.code: r.severity.value for r in self.rules},
-            options={"base_url": self.options.base_url, "site": self.options.site,
-                     "crawl_date": self.options.crawl_date, "fail_on": self.options.fail_on.value},
-            config=config.model_dump(mode="json", by_alias=True, exclude={"source", "root"}) if config else None,
-        ).sealed()
+    def audit_item(self, item: InputItem) -> None:
+        """One item of the input stream: a page to audit, an input error, or a record counted out."""
+        if isinstance(item, RawPage):
+            self.add(self.audit_page(item))
+        elif isinstance(item, SkippedRecord):
+            self.add(Skipped(self.skipped_site(item), item.reason))
+        else:
+            self.add(self.input_error(item.source, item.cause))
 
-    def run_digest(self) -> str:
-        return self.shard_header().run
-
-    def drain(self) -> list[ShardItem]:
-        """Everything the page phase has gathered so far, as shard items; the engine is left empty."""
-        items: list[ShardItem] = []
-        for site in sorted(self.sites):
-            state = self.sites[site]
-            items.extend(zip(state.pages, state.summaries, strict=True))
-            items.extend(state.errors)
-        items.extend(self.orphan_errors)
-        for site in sorted(self.skipped_by_site):
-            items.extend((reason, site, n) for reason, n in sorted(self.skipped_by_site[site].items()))
-        self.sites.clear()
-        self.orphan_errors = []
-        self.skipped, self.skipped_by_site = {}, {}
-        return items
-
-    def load(self, items: Iterable[ShardItem]) -> None:
-        """Take in shard items as if this engine had audited those pages itself."""
-        for item in items:
-            if isinstance(item, InputError):
-                if item.site and item.site != NO_SITE:
-                    self.sites[item.site].errors.append(item)
-                else:
-                    self.orphan_errors.append(item)
-            elif isinstance(item[0], PageReport):
-                page, summary = item  # type: ignore[misc]
-                state = self.sites[page.site]
-                state.pages.append(page)
-                state.summaries.append(summary)
-            else:
-                reason, site, count = item  # type: ignore[misc]
-                self.skipped[reason] = self.skipped.get(reason, 0) + count
-                by_site = self.skipped_by_site.setdefault(site, {})
-                by_site[reason] = by_site.get(reason, 0) + count
+    def audit_raw(self, raw: RawPage) -> None:
+        """Audit one page that has been read, and keep it."""
+        self.add(self.audit_page(raw))
 
     # -- site phase ---------------------------------------------------------------------------
-    def _site_phase(self, state: SiteState) -> None:
-        # In path order, whatever order pages arrived in (workers, shards), so results are the same.
-        order = sorted(range(len(state.pages)), key=lambda i: state.pages[i].path)
-        state.pages = [state.pages[i] for i in order]
-        state.summaries = [state.summaries[i] for i in order]
-        by_path = {p.path: p for p in state.pages}
+    def _site_phase(self, pages: list[PageReport], summaries: list[PageSummary]) -> None:
+        by_path = {p.path: p for p in pages}
         for rule in self.rules:
             if not rule.site_check:
                 continue
-            for report in state.pages:
+            for report in pages:
                 report.rule_outcomes.setdefault(rule.code, Outcome.inapplicable)
-            for path, finding in SITE_CHECKS[rule.site_check].run(state.summaries):
+            for path, finding in SITE_CHECKS[rule.site_check].run(summaries):
                 page = by_path.get(path)
                 if page is None:
                     continue
@@ -290,34 +346,43 @@ class Engine:
         sites: dict[str, SiteReport] = {}
         for name in sorted(self.sites):
             state = self.sites[name]
-            self._site_phase(state)
-            pages = sorted(state.pages, key=lambda p: (p.url or "", p.path))
+            order = sorted(range(len(state.pages)), key=state.page_keys.__getitem__)
+            in_order = [state.pages[i] for i in order]
+            summaries = [state.summaries[i] for i in order]
+            self._site_phase(in_order, summaries)
+            pages = sorted(in_order, key=lambda p: (p.url or "", p.path))
             for page in pages:
                 page.results.sort(key=_result_key)
                 page.rule_outcomes = dict(sorted(page.rule_outcomes.items()))  # as JSON reads them back
-            errors = sorted(state.errors, key=lambda e: e.path)
+            errors = _sorted_errors(state.errors, state.error_keys)
             sites[name] = SiteReport(
                 tool=tool, rule_packs=packs, generated_at=generated_at, site=name,
                 fail_on=self.options.fail_on, totals=totals(pages, errors), rules=rule_infos,
-                pages=pages, errors=errors, ai_labels=site_ai_summary(state.summaries),
-                consent=site_consent_summary(state.summaries),
+                pages=pages, errors=errors, ai_labels=site_ai_summary(summaries),
+                consent=site_consent_summary(summaries),
                 skipped=dict(sorted(self.skipped_by_site.get(name, {}).items())),
             )
+        orphans = _sorted_errors(self.orphan_errors, self.orphan_keys)
         all_pages = [p for s in sites.values() for p in s.pages]
-        all_errors = [e for s in sites.values() for e in s.errors] + self.orphan_errors
-        summaries = [
+        all_errors = [e for s in sites.values() for e in s.errors] + orphans
+        summaries_ = [
             SiteSummary(site=name, json_report=f"{site_file_stem(name)}.json",
                         html_report=f"{site_file_stem(name)}.html", totals=report.totals)
             for name, report in sites.items()
         ]
         index = IndexReport(
             tool=tool, rule_packs=packs, generated_at=generated_at, fail_on=self.options.fail_on,
-            exit_code=0, totals=totals(all_pages, all_errors), sites=summaries,
-            errors=sorted(self.orphan_errors, key=lambda e: e.path),
+            exit_code=0, totals=totals(all_pages, all_errors), sites=summaries_, errors=orphans,
             skipped=dict(sorted(self.skipped.items())),
         )
         index.exit_code = exit_code(all_pages, all_errors, self.options.fail_on)
         return RunResult(index, sites)
+
+
+def _sorted_errors(errors: list[InputError], keys: list[OrderKey]) -> list[InputError]:
+    """By path, and errors of the same path in their order in the run."""
+    order = sorted(range(len(errors)), key=lambda i: (errors[i].path, keys[i]))
+    return [errors[i] for i in order]
 
 
 def _suppressed(page: PageReport, code: str, line: int) -> bool:
@@ -397,33 +462,26 @@ def exit_code(pages: list[PageReport], errors: list[InputError], fail_on: Severi
     return 0
 
 
-def engine_from_header(header: ShardHeader) -> Engine:
-    """The engine that made a shard, rebuilt for its merge; ValueError when this installation's rule
-    packs differ from the ones the shard was made with."""
-    from auditor.config import Config
-    from auditor.rulepacks import load_packs, select_rules
-
-    packs = load_packs()
-    if sorted(p.sha256 for p in packs) != sorted(header.packs):
-        raise ValueError("made with other rule packs than this installation's (auditor version "
-                         f"{header.tool_version}); merge with the version that made the shards")
-    rules = [r for r in select_rules(packs, severity={c: Severity(v) for c, v in header.rules.items()})
-             if r.code in header.rules]
-    opts = header.options
-    config = Config.model_validate(header.config) if header.config is not None else None
-    return Engine(packs, rules, Options(base_url=opts.get("base_url"), site=opts.get("site"),
-                                        crawl_date=opts.get("crawl_date"),
-                                        fail_on=Severity(opts.get("fail_on", "error")), config=config))
-
-
-def run(sources: Iterable[PageSource], engine: Engine) -> RunResult:
-    return run_items(read_sources(sources), engine)
-
-
-def run_items(items: Iterable[InputItem], engine: Engine) -> RunResult:
-    for item in items:
-        engine.audit_item(item)
+def run(sources: Iterable[PageSource], engine: Engine, page_seconds: float = 0.0) -> RunResult:
+    """Audit every input in this process, then the site phase: the run's reports. Each page over
+    `page_seconds` (0: no budget) becomes an input error."""
+    for source in sources:
+        order = unit_order(source.display_path)
+        for position, item in engine.audit_unit(source, page_seconds):
+            engine.add(item, (order, position))
     return engine.finish()
 
 
-__all__ = ["Engine", "Options", "RulePackInfo", "RunResult", "run", "run_items"]
+__all__ = [
+    "AuditedPage",
+    "Engine",
+    "Options",
+    "OrderKey",
+    "PageTimeout",
+    "RulePackInfo",
+    "RunResult",
+    "Skipped",
+    "UnitItem",
+    "run",
+    "time_budget",
+]

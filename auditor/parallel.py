@@ -1,311 +1,519 @@
-"""Audits on all cores: inputs in batches, one worker process per core, one shard per batch, then a merge.
+"""Audits on all cores: one input (a page file, or a whole web archive) at a time per worker process,
+one shard per input, merged by the main process as each shard is complete.
 
 Why: the page phase is independent per page, so it scales with processes (the GIL rules out
-threads). Workers are started with "spawn" (no state inherited from the parent), each builds its
-engine once, audits a batch of inputs and writes the batch's shard; the parent merges the shards in
-a fixed order, so the reports are the same bytes as an in-process run. A batch is a run of inputs in
-discovery order (a web archive is a batch of its own); its shard is named by what it covers, which
-is what `--resume` uses to skip batches that were completed before a run was killed.
+threads). Workers are started from a fork server ("forkserver"; "spawn" where there is none): no
+state is inherited from the main process but what is sent, and each worker builds its engine once
+from the run's settings (`shards.EngineSettings`). The main process hands out inputs (largest first,
+so that a big archive does not start last), and reads each finished shard into the engine right
+away (`shards.ShardMerger`): it holds the merged results, never a worker's backlog. Shards are
+merged by each item's place in the run, not by arrival, so the reports are the same bytes whatever
+`--jobs` is, and the same as in-process (`--jobs 1`).
 
-Failures stay small: a page over the time budget (`page-seconds`) becomes an input error and the
-worker goes on; a worker that dies (a crash in a native library, the kernel's OOM killer) loses only
-the batch it held (each worker has its own pipe, so the parent knows which): that batch is retried
-one input at a time in fresh workers, and an input that kills its worker twice is reported as an
-input error.
+A web archive is one unit of work: its pages resolve their images through an index of the whole
+archive, and a record's boundaries are only known by reading the records before it (or a CDX index,
+which crawls rarely ship). Splitting archives by byte ranges is left for later; many archives spread
+over the workers, one huge archive runs on one core.
+
+Failures stay small:
+- a page over its time budget (`--page-timeout`, limit page-seconds, 60 s by default; SIGALRM in the
+  worker) becomes an input error naming the page, and the worker goes on with the next page;
+- a page that hangs where the signal cannot reach it (inside native code) is stopped by the main
+  process at twice the budget plus a second: the worker is killed, as below;
+- a worker that dies (a crash in a native library, the kernel's OOM killer) costs the page it was
+  auditing: the input is audited again in a new worker with that page replaced by an input error
+  ("worker crashed while auditing ..."); after three deaths in one input, or a death while reading
+  (between pages), the whole input is that error. The other workers never notice;
+- workers die with the main process (Linux: PR_SET_PDEATHSIG; elsewhere at their next message), so a
+  killed run leaves no worker writing shards behind it; `--resume` goes on from the complete shards.
+
+Test hooks (environment variables of the main process, passed to the workers; never used
+in-process): AUDITOR_TEST_CRASH_ON=TEXT[,TEXT...] makes a worker exit (os._exit(70)) on a page whose
+path contains a TEXT; AUDITOR_TEST_HANG_ON=TEXT[,TEXT...] makes it sleep on such a page (TEXT:block
+also blocks SIGALRM: a hang the signal cannot end); AUDITOR_TEST_PAGE_DELAY=SECONDS slows every page.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import ctypes
+import ctypes.util
+import multiprocessing
 import os
 import signal
-from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass
-from multiprocessing import get_context
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
+from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
-from auditor.engine import Engine, Options
-from auditor.inputs.files import PageSource
-from auditor.inputs.stream import read_source
-from auditor.limits import Limits, configure, limits
-from auditor.models import InputError
-from auditor.rulepacks import load_packs
-from auditor.shards import SHARD_SUFFIX, ShardError, ShardHeader, read_header, read_shard, unit_identity, write_shard
+from auditor.engine import AuditedPage, Engine, RunResult, Skipped
+from auditor.inputs.files import PageSource, RawPage
+from auditor.progress import Progress
+from auditor.shards import (
+    SHARD_SUFFIX,
+    EngineSettings,
+    ErrorLine,
+    PageLine,
+    ShardError,
+    ShardHeader,
+    ShardMerger,
+    ShardWriter,
+    UnitInfo,
+    engine_from_settings,
+    engine_settings,
+    settings_difference,
+    unit_info,
+    unit_lines,
+    unit_order,
+    unit_shard_name,
+    verify_shard,
+)
 
-BATCH_BYTES = 4 * 1024 * 1024  # inputs per batch, by size on disk
-BATCH_FILES = 20  # and by number: enough batches to keep every worker busy
+MAX_CRASHES = 3  # worker deaths in one input before the whole input is given up
+_CRASH_EXIT = 70
+
+
+@dataclass(frozen=True, slots=True)
+class DebugHooks:
+    """Faults for tests, applied in workers only (see the module's docstring)."""
+
+    crash_on: tuple[str, ...] = ()
+    hang_on: tuple[tuple[str, bool], ...] = ()  # (text, whether SIGALRM is blocked too)
+    page_delay: float = 0.0
+
+    @classmethod
+    def from_env(cls) -> DebugHooks:
+        def texts(name: str) -> list[str]:
+            return [t for t in (os.environ.get(name) or "").split(",") if t]
+
+        try:
+            delay = float(os.environ.get("AUDITOR_TEST_PAGE_DELAY") or 0)
+        except ValueError:
+            delay = 0.0
+        hangs = tuple((t.removesuffix(":block"), t.endswith(":block")) for t in texts("AUDITOR_TEST_HANG_ON"))
+        return cls(crash_on=tuple(texts("AUDITOR_TEST_CRASH_ON")), hang_on=hangs, page_delay=delay)
+
+    def apply(self, path: str) -> None:
+        if self.page_delay > 0:
+            time.sleep(self.page_delay)
+        if any(text in path for text in self.crash_on):
+            os._exit(_CRASH_EXIT)
+        for text, block in self.hang_on:
+            if text in path:
+                if block:
+                    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+                time.sleep(3600)
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One input of the run: a page file or a web archive, with the name of its shard."""
+
+    source: PageSource
+    info: UnitInfo
+    shard: str
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """A unit handed to a worker; `replace`: positions in the input not to audit (pages that made
+    a worker die), each with the input error that stands for it."""
+
+    unit: Unit
+    replace: dict[int, str] = field(default_factory=dict)
+    crashes: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class WorkerSetup:
-    """What a worker needs to build the same engine as the parent (picklable)."""
-
-    rule_codes: tuple[str, ...]
-    severities: tuple[tuple[str, str], ...]
-    options: Options
-    limits: Limits
+    settings: EngineSettings
+    page_seconds: float
+    shard_dir: str
+    debug: DebugHooks
 
 
-@dataclass(frozen=True, slots=True)
-class Batch:
-    sources: tuple[PageSource, ...]
-    units: tuple[str, ...]
-
-    @property
-    def name(self) -> str:
-        return hashlib.sha256("\n".join(self.units).encode()).hexdigest()[:24] + SHARD_SUFFIX
-
-
-class PageTimeout(BaseException):
-    """Raised in a worker when one page overruns its time budget (a BaseException, so that the
-    engine's own error handling does not take it for a bug in a check)."""
-
-
-def make_batches(sources: list[PageSource]) -> list[Batch]:
-    batches: list[Batch] = []
-    current: list[PageSource] = []
-    size = 0
-
-    def close() -> None:
-        nonlocal current, size
-        if current:
-            batches.append(Batch(tuple(current), tuple(unit_identity(str(s.file)) for s in current)))
-        current, size = [], 0
-
+def plan_units(sources: Sequence[PageSource]) -> list[Unit]:
+    """The run's units in discovery order; an input named twice is audited once."""
+    units: list[Unit] = []
+    seen: set[tuple[str, str]] = set()
     for source in sources:
-        if source.input_format in ("warc", "wacz"):
-            close()
-            current = [source]
-            close()
+        key = (source.display_path, os.path.abspath(source.file))
+        if key in seen:
             continue
+        seen.add(key)
+        units.append(Unit(source, unit_info(source), unit_shard_name(source)))
+    return units
+
+
+# -- the main process -----------------------------------------------------------------------------
+
+
+@dataclass
+class RunShards:
+    """Where a run's shards are, and which are its own (removed after a successful run)."""
+
+    folder: Path
+    names: list[str]
+
+    def remove(self) -> None:
+        for name in self.names:
+            (self.folder / name).unlink(missing_ok=True)
         with contextlib.suppress(OSError):
-            size += os.path.getsize(source.file)
-        current.append(source)
-        if size >= BATCH_BYTES or len(current) >= BATCH_FILES:
-            close()
-    close()
-    return batches
+            self.folder.rmdir()  # only when nothing else is in it
 
 
-# -- the worker side ------------------------------------------------------------------------------
-
-_engine: Engine | None = None
-
-
-def _engine_for(setup: WorkerSetup) -> Engine:
-    from auditor.models import Severity
-    from auditor.rulepacks import select_rules
-
-    packs = load_packs()
-    severities = {code: Severity(value) for code, value in setup.severities}
-    rules = [r for r in select_rules(packs, severity=severities) if r.code in setup.rule_codes]
-    return Engine(packs, rules, setup.options)
-
-
-def _init_worker(setup: WorkerSetup) -> None:
-    global _engine
-    os.environ["AUDITOR_IN_WORKER"] = "1"
-    configure(setup.limits)
-    _engine = _engine_for(setup)
-
-
-def _on_alarm(signum: int, frame: FrameType | None) -> None:
-    raise PageTimeout()
-
-
-def audit_batch_in_worker(batch: Batch, shard: Path, header: ShardHeader) -> int:
-    """Audit the batch and write its shard; the number of pages audited."""
-    assert _engine is not None
-    return audit_batch(_engine, batch, shard, header, limits().page_seconds)
-
-
-def audit_batch(engine: Engine, batch: Batch, shard: Path, header: ShardHeader, page_seconds: float = 0) -> int:
-    """Audit a batch with `engine` and write its shard; a page over `page_seconds` is an input error."""
-    timed = page_seconds > 0 and hasattr(signal, "setitimer")
-    if timed:
-        signal.signal(signal.SIGALRM, _on_alarm)
-    crash_on = os.environ.get("AUDITOR_TEST_CRASH_ON")  # tests: a worker that dies on this input
-    for source in batch.sources:
-        if crash_on and crash_on in source.display_path and os.environ.get("AUDITOR_IN_WORKER"):
-            os._exit(70)
-        stream = read_source(source)
-        while True:
-            item = None
-            try:
-                if timed:
-                    signal.setitimer(signal.ITIMER_REAL, page_seconds)
-                item = next(stream, None)
-                if item is None:
-                    break
-                engine.audit_item(item)
-            except PageTimeout:
-                where = item.source if item is not None else source
-                engine.report_error(where, f"took longer than {page_seconds:g} s to audit (limit page-seconds)")
-                if item is None:
-                    break  # reading the input itself overran: the rest of it is lost with this error
-            finally:
-                if timed:
-                    signal.setitimer(signal.ITIMER_REAL, 0)
-    items = engine.drain()
-    pages = sum(1 for i in items if isinstance(i, tuple) and not isinstance(i[0], str))
-    write_shard(shard, header.model_copy(update={"units": list(batch.units)}), items)
-    return pages
-
-
-# -- the parent side ------------------------------------------------------------------------------
-
-def run_batches(
+def audit_run(
+    sources: Sequence[PageSource],
     engine: Engine,
-    setup: WorkerSetup,
-    sources: list[PageSource],
-    shard_dir: Path,
-    jobs: int,
+    *,
+    jobs: int = 1,
+    shard_dir: Path | None = None,
     resume: bool = False,
-    on_batch: Callable[[int, int], None] | None = None,
-) -> list[Path]:
-    """Audit `sources` in worker processes into shards under `shard_dir`; the shards, in batch order.
-    With `resume`, batches whose complete shard is already there (same run, same inputs) are kept."""
-    header = engine.shard_header()
-    batches = make_batches(sources)
+    page_seconds: float = 0.0,
+    progress: Progress | None = None,
+    debug: DebugHooks | None = None,
+) -> tuple[RunResult, RunShards | None]:
+    """Audit every input and run the site phase: the run's reports, and its shards (None when none
+    were written). With `jobs` 1 and no `shard_dir`, everything stays in this process; otherwise
+    every input's results go through a shard in `shard_dir` (`jobs` > 1: written by worker
+    processes). `resume`: inputs whose complete shard is in `shard_dir` (same settings, same file
+    size and modification time) are not audited again; half-written shards are discarded. ShardError
+    when `shard_dir` holds shards of an audit with other settings and `resume` is asked."""
+    units = plan_units(sources)
+    progress = progress if progress is not None else Progress(enabled=False)
+    progress.start(total_bytes=sum(max(u.info.size, 0) for u in units), total_units=len(units))
+    if shard_dir is None:
+        if jobs > 1:
+            raise ValueError("worker processes need a shard folder")
+        for unit in units:
+            order, read = unit_order(unit.source.display_path), _Read(progress, unit.info.size)
+            for position, item in engine.audit_unit(unit.source, page_seconds):
+                engine.add(item, (order, position))
+                if not isinstance(item, Skipped):
+                    read.item(isinstance(item, AuditedPage), item.page.path if isinstance(item, AuditedPage)
+                              else item.path)
+            read.done()
+        return engine.finish(), None
     shard_dir.mkdir(parents=True, exist_ok=True)
-    for stale in shard_dir.glob(f".*{SHARD_SUFFIX}.*.tmp"):
-        stale.unlink(missing_ok=True)  # half-written shards of a killed run
-    todo = [b for b in batches if not (resume and _complete(shard_dir / b.name, header, b))]
-    if not resume:
-        for b in batches:
-            (shard_dir / b.name).unlink(missing_ok=True)
-    done_before = len(batches) - len(todo)
-    if on_batch:
-        on_batch(done_before, 0)
-    failed: list[InputError] = []
-    _run_pool(setup, todo, shard_dir, header, jobs, failed, on_batch)
-    if failed:  # inputs that killed their worker twice: an error shard of their own
-        write_shard(shard_dir / ("crashed-" + hashlib.sha256(str(failed).encode()).hexdigest()[:16] + SHARD_SUFFIX),
-                    header, failed)
-    return sorted(shard_dir.glob(f"*{SHARD_SUFFIX}"))
+    settings = engine_settings(engine)
+    merger = ShardMerger(engine, settings)
+    _clear(shard_dir, keep_complete=resume)
+    todo: list[Unit] = []
+    for unit in units:
+        path = shard_dir / unit.shard
+        if resume and _complete_shard(path, settings, unit):
+            pages, errors = merger.add_shard(path)
+            progress.advance(pages=pages, errors=errors, nbytes=max(unit.info.size, 0), units=1)
+        else:
+            path.unlink(missing_ok=True)  # another version of the input, or a shard that is not whole
+            todo.append(unit)
+    if jobs <= 1:
+        for unit in todo:
+            read = _Read(progress, unit.info.size)
+            with ShardWriter(shard_dir / unit.shard, ShardHeader(settings=settings, units=[unit.info])) as writer:
+                for line in unit_lines(engine, unit.source, 0, page_seconds):
+                    writer.add(line)
+                    if isinstance(line, PageLine):
+                        read.item(True, line.page.path)
+                    elif isinstance(line, ErrorLine):
+                        read.item(False, line.error.path)
+            merger.add_shard(shard_dir / unit.shard)
+            read.done()
+    elif todo:
+        setup = WorkerSetup(settings, page_seconds, str(shard_dir), debug or DebugHooks())
+        _Pool(setup, engine, merger, min(jobs, len(todo)), progress).run(todo)
+    return engine.finish(), RunShards(shard_dir, [u.shard for u in units])
 
 
-def _complete(path: Path, header: ShardHeader, batch: Batch) -> bool:
+class _Read:
+    """How far into one input the progress has counted (bytes), from the offsets of its records."""
+
+    def __init__(self, progress: Progress, size: int) -> None:
+        self.progress = progress
+        self.size = max(size, 0)
+        self.counted = 0
+        self.pages = 0
+        self.errors = 0
+
+    def item(self, page: bool, path: str | None, offset: int | None = None) -> None:
+        if offset is None and path is not None:
+            offset = item_offset(path)
+        nbytes = 0
+        if offset is not None and self.size:
+            nbytes = max(min(offset, self.size) - self.counted, 0)
+            self.counted += nbytes
+        self.pages, self.errors = self.pages + int(page), self.errors + int(not page)
+        self.progress.advance(pages=int(page), errors=int(not page), nbytes=nbytes)
+
+    def done(self, pages: int = 0, errors: int = 0) -> None:
+        self.progress.advance(pages=pages, errors=errors, nbytes=self.size - self.counted, units=1)
+        self.counted = self.size
+
+
+def item_offset(path: str) -> int | None:
+    """How far into its archive a record is (`crawl.warc.gz#12345`: 12345), for progress."""
+    _, sep, rest = path.rpartition("#")
+    if not sep:
+        return None
+    digits = rest.split(".", 1)[0]
+    return int(digits) if digits.isdigit() else None
+
+
+def _clear(folder: Path, keep_complete: bool) -> None:
+    """Remove what a killed run left half-written, and (unless resuming) this folder's unit shards."""
+    for path in folder.glob(f".unit-*{SHARD_SUFFIX}.*.tmp"):
+        path.unlink(missing_ok=True)
+    if not keep_complete:
+        for path in folder.glob(f"unit-*{SHARD_SUFFIX}"):
+            path.unlink(missing_ok=True)
+
+
+def _complete_shard(path: Path, settings: EngineSettings, unit: Unit) -> bool:
+    """Whether the unit's shard is whole and still stands for the input (same size and modification
+    time); ShardError when it was made with other settings (resuming would mix two audits)."""
+    if not path.is_file():
+        return False
     try:
-        found = read_header(path)
+        header = verify_shard(path)
     except ShardError:
         return False
-    return found.run == header.run and found.units == list(batch.units)
+    difference = settings_difference(header.settings, settings)
+    if difference is not None:
+        raise ShardError(f"{path.parent} holds shards of an audit with other settings ({difference}): "
+                         "--resume continues the same audit only; run without --resume to start again")
+    return header.units == [unit.info]
 
 
-def _run_pool(setup: WorkerSetup, batches: list[Batch], shard_dir: Path, header: ShardHeader, jobs: int,
-              failed: list[InputError], on_batch: Callable[[int, int], None] | None) -> None:
-    """Hand batches to worker processes, each over its own pipe, so that when a worker dies the parent
-    knows the one batch it held: that batch is split into single inputs and retried; a single input
-    that kills its worker twice is reported as an input error. The other workers never notice."""
-    ctx = get_context("spawn")
-    queue: deque[Batch] = deque(batches)
-    attempts: dict[str, int] = {}
-    workers: dict[int, tuple[BaseProcess, Connection[Any, Any], Batch | None]] = {}
+def _start_method() -> BaseContext:
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["auditor.parallel"])
+        return ctx
+    return multiprocessing.get_context("spawn")
 
-    def start() -> int:
-        parent, child = ctx.Pipe()
-        proc = ctx.Process(target=_worker_loop, args=(setup, child, str(shard_dir), header), daemon=True)
+
+@dataclass
+class _Worker:
+    proc: BaseProcess
+    conn: Connection
+    task: Task | None = None
+    read: _Read | None = None
+    page: tuple[int, str] | None = None  # (position, path) of the page being audited
+    page_started: float = 0.0
+    killed_for: str | None = None  # why the main process stopped it
+
+
+class _Pool:
+    """Workers, each with its own pipe: the main process always knows which input and which page a
+    worker holds, so a worker's death costs that page (or input) and nothing else."""
+
+    def __init__(self, setup: WorkerSetup, engine: Engine, merger: ShardMerger, size: int, progress: Progress) -> None:
+        self.setup = setup
+        self.engine = engine
+        self.merger = merger
+        self.size = size
+        self.progress = progress
+        self.ctx = _start_method()
+        self.hard_limit = 2 * setup.page_seconds + 1 if setup.page_seconds > 0 else 0.0
+
+    def run(self, units: list[Unit]) -> None:
+        queue = [Task(u) for u in sorted(units, key=lambda u: u.info.size)]  # popped from the end: largest first
+        workers: list[_Worker] = []
+        try:
+            while queue or workers:
+                while len(workers) < min(self.size, len(queue) + sum(w.task is not None for w in workers)):
+                    workers.append(self._start())
+                for worker in workers:
+                    if worker.task is None and queue:
+                        self._give(worker, queue.pop())
+                idle = [w for w in workers if w.task is None]
+                for worker in idle:  # nothing left for it
+                    self._stop(worker)
+                    workers.remove(worker)
+                if not workers:
+                    break
+                ready = wait([w.conn for w in workers] + [w.proc.sentinel for w in workers], timeout=0.25)
+                for worker in list(workers):
+                    if worker.conn in ready or worker.proc.sentinel in ready:
+                        self._read(worker)
+                    if worker.proc.sentinel in ready or not worker.proc.is_alive():
+                        self._read(worker)  # what it sent before it died (a finished input may be among it)
+                        if worker.task is not None:
+                            retry = self._crashed(worker)
+                            if retry is not None:
+                                queue.append(retry)
+                        workers.remove(worker)
+                        worker.proc.join(1)
+                        worker.conn.close()
+                self._watch(workers)
+        finally:
+            for worker in workers:
+                self._stop(worker)
+
+    def _start(self) -> _Worker:
+        parent, child = self.ctx.Pipe()
+        proc = self.ctx.Process(target=worker_main, args=(self.setup, child), daemon=True)  # type: ignore[attr-defined]
         proc.start()
         child.close()
-        workers[proc.sentinel] = (proc, parent, None)
-        return proc.sentinel
+        return _Worker(proc, parent)
 
-    def feed(key: int) -> None:
-        """Give the worker the next batch, or tell it to exit when there is none."""
-        proc, conn, _ = workers[key]
-        batch = queue.popleft() if queue else None
+    def _stop(self, worker: _Worker) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            worker.conn.send(None)
+        worker.proc.join(2)
+        if worker.proc.is_alive():
+            worker.proc.kill()
+            worker.proc.join(2)
+        worker.conn.close()
+
+    def _give(self, worker: _Worker, task: Task) -> None:
+        worker.task, worker.read, worker.page, worker.killed_for = task, _Read(self.progress, task.unit.info.size), \
+            None, None
+        with contextlib.suppress(OSError, ValueError):
+            worker.conn.send(task)  # when it died meanwhile, its sentinel says so and the task is retried
+
+    def _read(self, worker: _Worker) -> None:
+        while worker.task is not None:
+            try:
+                if not worker.conn.poll():
+                    return
+                message = worker.conn.recv()
+            except (EOFError, OSError, ValueError):
+                return
+            self._handle(worker, message)
+
+    def _handle(self, worker: _Worker, message: tuple[Any, ...]) -> None:
+        task, read = worker.task, worker.read
+        assert task is not None and read is not None
+        kind = message[0]
+        if kind == "start":
+            worker.page, worker.page_started = (message[1], message[2]), time.monotonic()
+        elif kind == "item":
+            worker.page = None
+            read.item(message[1], None, message[2])
+        elif kind == "done":
+            self.merger.add_shard(Path(self.setup.shard_dir) / task.unit.shard)
+            read.done()
+            worker.task, worker.page = None, None
+        elif kind == "failed":
+            self._give_up(task, f"worker failed while auditing {task.unit.info.path} ({message[1]}); not audited")
+            self.progress.advance(pages=-read.pages, errors=-read.errors)
+            read.done(errors=1)
+            worker.task, worker.page = None, None
+
+    def _watch(self, workers: list[_Worker]) -> None:
+        """Kill a worker whose page outlived its budget by far (a hang SIGALRM cannot end)."""
+        if not self.hard_limit:
+            return
+        now = time.monotonic()
+        for worker in workers:
+            if worker.page is not None and worker.killed_for is None and now - worker.page_started > self.hard_limit:
+                worker.killed_for = (f"not audited: still running {self.hard_limit:g} s after it started, past its "
+                                     f"time budget of {self.setup.page_seconds:g} s (--page-timeout), so its worker "
+                                     "was stopped")
+                worker.proc.kill()
+
+    def _crashed(self, worker: _Worker) -> Task | None:
+        """A worker died holding a task: the task again with the page it died on replaced by an input
+        error, or None when the whole input is given up (it died between pages, or too often)."""
+        task, read = worker.task, worker.read
+        assert task is not None and read is not None
+        worker.task = None
+        how = _how_it_died(worker.proc)
+        self.progress.crash()
+        if worker.page is not None and task.crashes + 1 < MAX_CRASHES:
+            position, path = worker.page
+            cause = worker.killed_for or f"worker crashed while auditing {path} ({how}); not audited"
+            self.progress.advance(pages=-read.pages, errors=-read.errors, nbytes=-read.counted)
+            return Task(task.unit, {**task.replace, position: cause}, task.crashes + 1)
+        where = f" (at {worker.page[1]})" if worker.page is not None else ""
+        self._give_up(task, worker.killed_for or
+                      f"worker crashed while auditing {task.unit.info.path}{where} ({how}); not audited")
+        self.progress.advance(pages=-read.pages, errors=-read.errors)
+        read.done(errors=1)
+        return None
+
+    def _give_up(self, task: Task, cause: str) -> None:
+        """The whole input is an input error: a shard of that one error, merged like any other."""
+        error = self.engine.input_error(task.unit.source, cause)
+        path = Path(self.setup.shard_dir) / task.unit.shard
+        header = ShardHeader(settings=self.setup.settings, units=[task.unit.info])
+        with ShardWriter(path, header) as writer:
+            writer.add(ErrorLine(unit=0, seq=0, error=error))
+        self.merger.add_shard(path)
+
+
+def _how_it_died(proc: BaseProcess) -> str:
+    code = proc.exitcode
+    if code is None:
+        return "no exit status"
+    if code < 0:
         try:
-            conn.send(batch)
-        except OSError:  # it died in between: the batch goes back, the sentinel reports the worker
-            if batch is not None:
-                queue.appendleft(batch)
-            batch = None
-        workers[key] = (proc, conn, batch)
-
-    try:
-        while True:
-            busy = [key for key, (_, _, batch) in workers.items() if batch is not None]
-            while queue and len(busy) < jobs:
-                key = start()
-                feed(key)
-                busy.append(key)
-            if not busy:
-                break
-            pipes = {id(workers[key][1]): key for key in busy}
-            ready = wait([*(workers[key][1] for key in busy), *busy])
-            keys = sorted({r if isinstance(r, int) else pipes[id(r)] for r in ready})
-            for key in keys:
-                proc, conn, batch = workers[key]
-                pages: int | None = None
-                try:
-                    if conn.poll():
-                        pages = conn.recv()
-                except (EOFError, OSError):
-                    pages = None
-                if pages is not None:  # a batch done
-                    if on_batch:
-                        on_batch(1, pages)
-                    workers[key] = (proc, conn, None)
-                    if queue:
-                        feed(key)
-                    else:
-                        with contextlib.suppress(OSError):
-                            conn.send(None)
-                elif not proc.is_alive() or proc.exitcode is not None:  # died holding its batch
-                    del workers[key]
-                    proc.join()
-                    if batch is not None:
-                        _crashed(batch, queue, attempts, failed)
-    finally:
-        for proc, conn, _ in workers.values():
-            with contextlib.suppress(OSError):
-                conn.send(None)
-            proc.join(timeout=5)
-            if proc.is_alive():
-                proc.kill()
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"killed by {name}" + (", out of memory?" if name == "SIGKILL" else "")
+    return f"exit code {code}"
 
 
-def _crashed(batch: Batch, queue: deque[Batch], attempts: dict[str, int], failed: list[InputError]) -> None:
-    if len(batch.sources) > 1:
-        for source, unit in zip(batch.sources, batch.units, strict=True):
-            queue.append(Batch((source,), (unit,)))
+# -- the worker -----------------------------------------------------------------------------------
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this worker when the process that started it dies (the fork server,
+    which itself ends with the main process), so a killed run leaves no worker behind."""
+    if not sys.platform.startswith("linux"):
         return
-    tries = attempts[batch.name] = attempts.get(batch.name, 0) + 1
-    if tries < 2:
-        queue.append(batch)
-    else:
-        failed.append(InputError(path=batch.sources[0].display_path,
-                                 error="the worker process died while auditing this input (twice); not audited"))
+    with contextlib.suppress(Exception):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def _worker_loop(setup: WorkerSetup, conn: Connection[Any, Any], shard_dir: str, header: ShardHeader) -> None:
-    _init_worker(setup)
+def worker_main(setup: WorkerSetup, conn: Connection) -> None:
+    """A worker's life: build the engine once, then audit the inputs it is sent into their shards,
+    reporting each page as it goes, until it is told to stop or the main process is gone."""
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the main process, which stops the workers
+    engine = engine_from_settings(setup.settings)
     while True:
         try:
-            batch = conn.recv()
+            task = conn.recv()
         except (EOFError, OSError):
+            os._exit(0)
+        if task is None:
             return
-        if batch is None:
-            return
-        pages = audit_batch_in_worker(batch, Path(shard_dir) / batch.name, header)
-        conn.send(pages)
+        try:
+            _audit_task(engine, setup, task, conn)
+        except (BrokenPipeError, EOFError, ConnectionError):
+            os._exit(0)  # the main process is gone: nobody will merge this
+        except Exception as exc:  # a fault outside any page (writing the shard ...): the input is lost
+            with contextlib.suppress(OSError, ValueError):
+                conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+            os._exit(1)
 
 
-def merge_into(engine: Engine, shards: list[Path], check_run: bool = True) -> None:
-    """Load shards into `engine` (which then finishes the run); refuse shards of another run."""
-    digest = engine.run_digest()
-    for path in shards:
-        header = read_header(path)
-        if check_run and header.run != digest:
-            raise ShardError(f"{path}: made with other rules or options than this run (run {header.run[:12]}, "
-                             f"this run {digest[:12]}); merge shards of the same audit")
-        engine.load(read_shard(path))
+def _audit_task(engine: Engine, setup: WorkerSetup, task: Task, conn: Connection) -> None:
+    unit = task.unit
+    hooks = setup.debug
+
+    def before_page(position: int, raw: RawPage) -> None:
+        conn.send(("start", position, raw.source.display_path))
+        hooks.apply(raw.source.display_path)
+
+    header = ShardHeader(settings=setup.settings, units=[unit.info])
+    with ShardWriter(Path(setup.shard_dir) / unit.shard, header) as writer:
+        for line in unit_lines(engine, unit.source, 0, setup.page_seconds, task.replace, before_page):
+            writer.add(line)
+            if isinstance(line, PageLine):
+                conn.send(("item", True, item_offset(line.page.path)))
+            elif isinstance(line, ErrorLine):
+                conn.send(("item", False, item_offset(line.error.path)))
+    conn.send(("done",))
 
 
+__all__ = ["DebugHooks", "RunShards", "Unit", "audit_run", "item_offset", "plan_units", "worker_main"]
