@@ -3,7 +3,9 @@
     python bench/bench.py [FOLDER ...]     # default: ../shared/corpus/pages (real article pages)
 
 Prints pages per second and milliseconds per page for each stage, and the full audit's cost as a
-multiple of parse-only time. Pages are read into memory first, so disk speed does not count.
+multiple of parse-only time. Pages are read into memory first, so disk speed does not count. This is
+the in-process breakdown by stage, for profiling; the README's figures (the command line, all cores,
+trafilatura, memory on big crawls) come from bench/run.py.
 """
 
 from __future__ import annotations
