@@ -15,7 +15,8 @@ The paths file names one WARC (or WACZ) per line, as the executors can open it; 
 starting with ``#`` are skipped. The driver splits the paths into tasks (one path per task unless
 ``--partitions`` says how many tasks), each task audits its paths with
 :func:`auditor.shards.audit_to_shard` and writes one complete shard file whose name is fixed by the
-task's number and a hash of its paths, so a task that Spark runs again writes the same file again.
+task's number and a hash of its paths, the audit options and the version, so a task that Spark runs
+again writes the same file again.
 With ``--out`` the driver then merges the shards into the reports, exactly those that ``auditor
 audit`` writes for the same archives on one machine; without it the shards stay for
 ``auditor report merge SHARDS --out DIR``. ``--resume`` keeps the shards of tasks that finished in an
@@ -30,6 +31,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib
+import json
 import os
 import socket
 import sys
@@ -41,6 +43,7 @@ from typing import Any
 
 import click
 
+from auditor import __version__
 from auditor.models import Severity
 
 SPARK_MISSING = ("auditor.spark_job needs PySpark, which is not installed: pip install 'auditor[spark]' "
@@ -95,13 +98,16 @@ def shard_suffix() -> str:
     return SHARD_SUFFIX
 
 
-def shard_name(index: int, paths: Sequence[str]) -> str:
-    """spark-<task number>-<hash of its paths><suffix>: the same tasks give the same names on every run."""
-    digest = hashlib.sha256("\n".join(paths).encode("utf-8")).hexdigest()[:16]
+def shard_name(index: int, paths: Sequence[str], options: dict[str, Any] | None = None) -> str:
+    """spark-<task number>-<hash><suffix>, the hash of the task's paths, the audit options and the tool's
+    version: the same task of the same job gets the same name on every run, another job another name."""
+    key = json.dumps({"paths": list(paths), "options": options or {}, "version": __version__}, sort_keys=True,
+                     default=list)
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
     return f"{SHARD_PREFIX}{index:05d}-{digest}{shard_suffix()}"
 
 
-def plan(paths: Sequence[str], partitions: int | None = None) -> list[Task]:
+def plan(paths: Sequence[str], partitions: int | None = None, options: dict[str, Any] | None = None) -> list[Task]:
     """Split the paths into tasks: one each by default, else `partitions` runs of consecutive paths
     whose lengths differ by one at most (never more tasks than paths)."""
     if not paths:
@@ -110,13 +116,14 @@ def plan(paths: Sequence[str], partitions: int | None = None) -> list[Task]:
     tasks = []
     for i in range(n):
         group = tuple(paths[i * len(paths) // n:(i + 1) * len(paths) // n])
-        tasks.append(Task(i, group, shard_name(i, group)))
+        tasks.append(Task(i, group, shard_name(i, group, options)))
     return tasks
 
 
 def pending(tasks: list[Task], shards_dir: Path, resume: bool) -> list[Task]:
     """The tasks to run. Shard files in the folder that this plan would not write belong to another run
-    and would be merged with this one's: refuse them. With `resume`, a task whose shard exists is done."""
+    (other archives, options or `--partitions`) and would be merged with this one's: refuse them. With
+    `resume`, a task whose shard is there and readable is done."""
     suffix = shard_suffix()
     planned = {t.shard for t in tasks}
     if shards_dir.is_dir():
@@ -124,11 +131,23 @@ def pending(tasks: list[Task], shards_dir: Path, resume: bool) -> list[Task]:
         if strangers:
             more = f" and {len(strangers) - 3} more" if len(strangers) > 3 else ""
             raise SparkJobError(f"the shards folder {shards_dir} holds shards that this job would not write "
-                                f"({', '.join(strangers[:3])}{more}): they come from another run or another "
-                                "--partitions; use an empty folder")
+                                f"({', '.join(strangers[:3])}{more}): they come from a run with other archives, "
+                                "options or --partitions; use an empty folder")
     if not resume:
         return list(tasks)
-    return [t for t in tasks if not (shards_dir / t.shard).is_file()]
+    return [t for t in tasks if not _complete(shards_dir / t.shard)]
+
+
+def _complete(path: Path) -> bool:
+    from auditor.shards import ShardError, read_header
+
+    if not path.is_file():
+        return False
+    try:
+        read_header(path)
+    except ShardError:
+        return False
+    return True
 
 
 def audit_task(shards_dir: str, options: dict[str, Any], task: Task) -> TaskResult:
@@ -216,7 +235,8 @@ def run_job(spark: Any, warc_list: Path, shards_dir: Path, *, partitions: int | 
     0 (shards written; with `out`, that of the merge: 0, 1 or 2 as `auditor audit` would exit)."""
     paths = read_path_list(warc_list)
     shards_dir = shards_dir.resolve()
-    tasks = plan(paths, partitions)
+    options = dict(options or {})
+    tasks = plan(paths, partitions, options)
     todo = pending(tasks, shards_dir, resume)
     shards_dir.mkdir(parents=True, exist_ok=True)
 
@@ -227,7 +247,7 @@ def run_job(spark: Any, warc_list: Path, shards_dir: Path, *, partitions: int | 
     done = len(tasks) - len(todo)
     say(f"{len(paths)} archive(s) in {len(tasks)} task(s)" + (f", {done} already done (--resume)" if done else ""))
     start = time.monotonic()
-    results = run_tasks(spark, todo, shards_dir, dict(options or {}))
+    results = run_tasks(spark, todo, shards_dir, options)
     say(f"{len(results)} shard(s) written to {shards_dir} in {time.monotonic() - start:.1f} s")
     if results:
         slowest = max(results, key=lambda r: r.seconds)
@@ -259,13 +279,20 @@ def _conf_pair(value: str) -> tuple[str, str]:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Merge the shards into reports in this folder; default: leave them for `auditor report merge`.")
 @click.option("--resume", is_flag=True, help="Keep the shards that an earlier run of this job wrote; run the rest.")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE",
+              help="Configuration file (auditor.toml, or a pyproject.toml with [tool.auditor]) that every executor "
+              "can read at the same path; default: none (no file is looked for).")
+@click.option("--include", multiple=True, help="Only files matching this glob, in folders of the list. Repeatable.")
+@click.option("--exclude", multiple=True, help="Skip files matching this glob, in folders of the list. Repeatable.")
 @click.option("--select", multiple=True, help="Rule codes, code prefixes or categories to run (comma-separated).")
 @click.option("--ignore", multiple=True, help="Rule codes, code prefixes or categories to skip (comma-separated).")
 @click.option("--base-url", help="URL of the input root, for pages that name no canonical URL.")
 @click.option("--site", "site_name", help="Put every page in this site, whatever its URL.")
 @click.option("--crawl-date", help="When the pages were fetched (YYYY-MM-DD or ISO 8601); default: the WARC dates.")
-@click.option("--fail-on", type=click.Choice([s.value for s in Severity]), default="error", show_default=True,
-              help="Exit 1 when a violation of this severity or higher is found (with --out).")
+@click.option("--fail-on", type=click.Choice([s.value for s in Severity]),
+              help="Exit 1 when a violation of this severity or higher is found (with --out).  [default: error]")
+@click.option("--page-timeout", type=click.FloatRange(min=0), metavar="SECONDS",
+              help="Time budget of one page (0: none); default: the limit page-seconds, 60.")
 @click.option("--format", "formats", multiple=True, metavar="FORMATS",
               help="Report formats for --out, as for `auditor audit`.  [default: json,html]")
 @click.option("--master", help="Spark master when no session exists yet (plain `python -m`); default: local[*].")
@@ -273,13 +300,25 @@ def _conf_pair(value: str) -> tuple[str, str]:
               help="Spark setting for a session started here (repeatable); spark-submit takes its own --conf.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def main(warc_list: Path, shards_dir: Path, partitions: int | None, out_dir: Path | None, resume: bool,
-         select: tuple[str, ...], ignore: tuple[str, ...], base_url: str | None, site_name: str | None,
-         crawl_date: str | None, fail_on: str, formats: tuple[str, ...], master: str | None, conf: tuple[str, ...],
-         quiet: bool) -> None:
+         config_file: Path | None, include: tuple[str, ...], exclude: tuple[str, ...], select: tuple[str, ...],
+         ignore: tuple[str, ...], base_url: str | None, site_name: str | None, crawl_date: str | None,
+         fail_on: str | None, page_timeout: float | None, formats: tuple[str, ...], master: str | None,
+         conf: tuple[str, ...], quiet: bool) -> None:
     """Audit the WARC archives of a list on Spark, one shard file per task, then merge them (--out)."""
     from auditor.cli import _iso_utc, _split
 
-    options: dict[str, Any] = {"fail_on": fail_on}
+    # The keywords of auditor.shards.audit_to_shard; only those given, so that defaults stay its own.
+    options: dict[str, Any] = {}
+    if config_file:
+        options["config"] = str(config_file.resolve())
+    if include:
+        options["include"] = include
+    if exclude:
+        options["exclude"] = exclude
+    if fail_on:
+        options["fail_on"] = fail_on
+    if page_timeout is not None:
+        options["page_timeout"] = page_timeout
     if select:
         options["select"] = _split(select)
     if ignore:

@@ -358,6 +358,16 @@ def build_warc(path: Path, found: list[Template], n: int) -> None:
 
 # -- report --------------------------------------------------------------------------------------------
 
+def _busy_cores(note: str) -> float:
+    marker = "other processes: "
+    if marker not in note:
+        return 0.0
+    try:
+        return float(note.split(marker, 1)[1].split()[0])
+    except (ValueError, IndexError):
+        return 0.0
+
+
 def fmt_rate(row: Row) -> str:
     return f"{row.rate:.1f}" if row.rate else "n/a"
 
@@ -437,6 +447,10 @@ def speed(pages: list[Page], workdir: Path, cores: int) -> None:
     print(f"\nstart-up of the CLI (audit of one page, `--jobs 1`, reports written): {startup:.2f} s "
           "(included in rows 2 and 3)")
 
+    busy_rows = [r.label for r in rows if _busy_cores(r.note) > 0.25]
+    if busy_rows:
+        print(f"\nWARNING: other processes kept the machine busy during row(s) {', '.join(busy_rows)}: those "
+              "figures (and the ratios below) are low and not fair; run again on a quiet machine.")
     floor, one, many, meta = rows[0], rows[1], rows[2], rows[3]
     print("\n| ratio | target | measured | |\n| --- | --- | ---: | --- |")
     if one.seconds and floor.seconds:

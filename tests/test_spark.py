@@ -30,6 +30,7 @@ from PIL import Image
 
 from auditor import spark_job
 from auditor.cli import main as cli
+from auditor.shards import audit_to_shard
 
 IPTC = "http://cv.iptc.org/newscodes/digitalsourcetype/"
 DATE = "2024-05-06T07:08:09Z"
@@ -215,6 +216,7 @@ def test_plan_is_deterministic() -> None:
     assert [t.shard for t in two] == [t.shard for t in spark_job.plan(list(paths), 2)]
     assert two[0].shard.startswith("spark-00000-") and two[1].shard.startswith("spark-00001-")
     assert two[0].shard == one_each[0].shard  # same task number, same paths: same name
+    assert spark_job.plan(paths, 2, {"select": ("AIL",)})[0].shard != two[0].shard  # other options: other name
     assert len(spark_job.plan(paths, 10)) == 3
 
 
@@ -231,10 +233,14 @@ def test_shards_of_another_run_are_refused(tmp_path: Path) -> None:
     tasks = spark_job.plan(["/a.warc.gz", "/b.warc.gz"])
     stranger = spark_job.shard_name(7, ["/x.warc.gz"])
     (tmp_path / stranger).write_bytes(b"")
-    with pytest.raises(spark_job.SparkJobError, match="another run"):
+    with pytest.raises(spark_job.SparkJobError, match="other archives, options or --partitions"):
         spark_job.pending(tasks, tmp_path, resume=False)
     (tmp_path / stranger).unlink()
-    (tmp_path / tasks[0].shard).write_bytes(b"")
+    (tmp_path / tasks[0].shard).write_bytes(b"")  # not a shard (a half-written file would not have this name)
+    assert spark_job.pending(tasks, tmp_path, resume=True) == tasks
+    page = tmp_path / "page.html"
+    page.write_bytes(ABOUT)
+    audit_to_shard([str(page)], tmp_path / tasks[0].shard)  # a real, complete shard
     assert spark_job.pending(tasks, tmp_path, resume=True) == tasks[1:]
     assert spark_job.pending(tasks, tmp_path, resume=False) == tasks
 
@@ -259,7 +265,9 @@ def test_spark_job_reports_match_one_machine(spark: Any, crawl: tuple[Path, list
     result = CliRunner().invoke(spark_job.main, ["--warc-list", str(listing), "--shards", str(shards),
                                                  "--out", str(out), "--crawl-date", CRAWL_DATE, "-q"])
     assert result.exit_code == want_code, result.output
-    assert sorted(p.name for p in shards.iterdir()) == [t.shard for t in spark_job.plan(list(map(str, warcs)))]
+    options = {"crawl_date": "2024-06-01T00:00:00Z"}
+    assert sorted(p.name for p in shards.iterdir()) == [t.shard for t in spark_job.plan(list(map(str, warcs)),
+                                                                                         options=options)]
     assert_same_reports(out, want)
 
 
@@ -272,7 +280,8 @@ def test_spark_partitions_resume_and_report_merge(spark: Any, crawl: tuple[Path,
     result = CliRunner().invoke(spark_job.main, args)
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in shards.iterdir())
-    assert names == [t.shard for t in spark_job.plan(list(map(str, warcs)), 2)]
+    options = {"crawl_date": "2024-06-01T00:00:00Z"}
+    assert names == [t.shard for t in spark_job.plan(list(map(str, warcs)), 2, options)]
     written = {n: (shards / n).stat().st_mtime_ns for n in names}
 
     # Merging is `auditor report merge` on the folder: the same reports as one machine's.
@@ -287,10 +296,11 @@ def test_spark_partitions_resume_and_report_merge(spark: Any, crawl: tuple[Path,
     assert "2 already done" in again.output
     assert {n: (shards / n).stat().st_mtime_ns for n in names} == written
 
-    # Another split into the same folder would mix two runs' shards in one merge: refused.
-    other = CliRunner().invoke(spark_job.main, [*args[:-4], "--partitions", "3"])
-    assert other.exit_code == 2
-    assert "another run" in other.output
+    # Another split, or other options, into the same folder would mix two runs' shards in one merge: refused.
+    for changed in (["--partitions", "3", "--crawl-date", CRAWL_DATE], ["--partitions", "2", "--select", "AIL"]):
+        other = CliRunner().invoke(spark_job.main, [*args[:4], *changed])
+        assert other.exit_code == 2
+        assert "other archives, options or --partitions" in other.output
 
 
 def test_spark_archive_missing_on_the_executor_fails_the_job(spark: Any, tmp_path: Path) -> None:
