@@ -381,16 +381,12 @@ def _write_outputs(bundle: ReportSet, out: Path, formats: tuple[str, ...], write
 
 
 def _iso_utc(value: str) -> str:
-    from datetime import datetime, timezone
+    from auditor.timestamps import parse_utc
 
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD or ISO 8601)",
-                                 param_hint="--crawl-date") from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = parse_utc(value)
+    if stamp is None:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD or ISO 8601)", param_hint="--crawl-date")
+    return stamp
 
 
 @main.command()

@@ -25,7 +25,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from types import FrameType
 from typing import Any
 from urllib.parse import urlsplit
@@ -62,6 +61,7 @@ from auditor.models import (
 )
 from auditor.rulepacks import RulePack, RuleSpec
 from auditor.shards import settled_summary, unit_order
+from auditor.timestamps import stamp_of_epoch
 
 # Where an item goes in the run: its input's path as a folder walk orders it (`shards.unit_order`),
 # then its position in that input's stream of pages, errors and skipped records.
@@ -428,8 +428,8 @@ def _generated_at() -> str | None:
     if not epoch:
         return None
     try:
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    except (ValueError, OverflowError, OSError):
+        return stamp_of_epoch(int(epoch))
+    except ValueError:
         return None
 
 

@@ -40,7 +40,6 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
@@ -53,6 +52,7 @@ from auditor.config import Config, MarkdownKeys, Override
 from auditor.facts.model import SourceLocation
 from auditor.limits import Limits, limits
 from auditor.models import REPORT_FORMAT_VERSION, InputError, ItemRef, Location, PageReport, RulePackInfo, Severity
+from auditor.timestamps import parse_utc
 
 if TYPE_CHECKING:
     from auditor.engine import Engine, RunResult
@@ -653,13 +653,10 @@ def _split(values: Sequence[str]) -> tuple[str, ...]:
 
 def iso_utc(value: str) -> str:
     """A date or ISO 8601 time as UTC `YYYY-MM-DDTHH:MM:SSZ` (what --crawl-date takes)."""
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise ShardError(f"{value!r} is not a date (YYYY-MM-DD or ISO 8601)") from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = parse_utc(value)
+    if stamp is None:
+        raise ShardError(f"{value!r} is not a date (YYYY-MM-DD or ISO 8601)")
+    return stamp
 
 
 __all__ = [

@@ -7,7 +7,6 @@ the archive's image index, which the image provenance lookup uses instead of fil
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
 from auditor.config import MarkdownKeys
@@ -19,6 +18,7 @@ from auditor.inputs.decode import decode_page
 from auditor.inputs.files import RawPage
 from auditor.inputs.headers import header_charset, split_headers
 from auditor.inputs.urls import is_http_url, resolve_url, site_of
+from auditor.timestamps import stamp_of_epoch, utc_stamp
 
 
 def gather_page(
@@ -77,14 +77,15 @@ def _crawl_time(raw: RawPage, headers: list[tuple[str, str, int]], given: str | 
     for name, value, _ in headers:
         if name == "date":
             try:
-                when = parsedate_to_datetime(value)
+                stamp = utc_stamp(parsedate_to_datetime(value))
             except (TypeError, ValueError, IndexError):
                 break
-            if when.tzinfo is None:
-                when = when.replace(tzinfo=timezone.utc)
-            return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "http-date"
+            if stamp is not None:
+                return stamp, "http-date"
+            break
     try:
         mtime = os.stat(raw.source.file).st_mtime
     except OSError:
         return None, None
-    return datetime.fromtimestamp(mtime, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "file-mtime"
+    stamp = stamp_of_epoch(mtime)
+    return (stamp, "file-mtime") if stamp is not None else (None, None)

@@ -68,8 +68,6 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
@@ -78,7 +76,8 @@ from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 from auditor.inputs.files import PageReadError, PageSource, RawPage
 from auditor.inputs.httpbody import BodyError, decode_body
 from auditor.limits import describe, limits
-from auditor.media.resolve import StoredImage, register_store
+from auditor.media.resolve import StoredImage
+from auditor.timestamps import parse_utc
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -199,18 +198,8 @@ def _target(value: str | None) -> str | None:
 
 
 def _warc_date(value: str | None) -> str | None:
-    if not value:
-        return None
-    try:
-        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    try:
-        return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    except (OverflowError, ValueError):  # "0001-01-01T00:00:00+14:00" leaves datetime's range in UTC
-        return None
+    # parse_utc gives None for a date that leaves datetime's range in UTC (found by fuzzing).
+    return parse_utc(value) if value else None
 
 
 def _media_type(value: str | None) -> str:
@@ -754,7 +743,6 @@ def read_archive(source: PageSource) -> Iterator[RawPage | PageReadError | Skipp
             else:
                 parts.append(item)
         images = ArchiveImages(source.display_path, parts)
-        register_store(Path(source.file), images)
         for part in parts:
             try:
                 for entry in _walk(part, bodies=True):
