@@ -19,7 +19,6 @@ import base64
 import binascii
 import os
 import re
-import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -65,16 +64,6 @@ class ImageStore(Protocol):
         ...
 
 
-# Archives being read, by their file's absolute path. A page from an archive names the archive as
-# its source file, so a resolver built from the page's file alone still finds the archive's images
-# (PageFacts.archive_index is the explicit way; this covers callers that pass only the file).
-_OPEN_STORES: weakref.WeakValueDictionary[str, ImageStore] = weakref.WeakValueDictionary()
-
-
-def register_store(path: Path, store: ImageStore) -> None:
-    _OPEN_STORES[os.path.abspath(path)] = store
-
-
 def srcset_candidates(srcset: str | None) -> list[str]:
     """URLs of a srcset, largest first (by width or density descriptor)."""
     if not srcset:
@@ -117,9 +106,7 @@ class ImageResolver:
         self.page_dir = os.path.dirname(os.path.abspath(page_file)) if page_file is not None else None
         self.root = str(input_root.resolve()) if input_root is not None else None
         self.page_url = page_url
-        if archive is None and page_file is not None and _OPEN_STORES:
-            archive = _OPEN_STORES.get(os.path.abspath(page_file))
-        self.archive = archive
+        self.archive = archive  # a page from a web archive: its images (PageFacts.archive_index)
 
     def _from_archive(self, src: str, tried: list[str]) -> ImageBytes | None:
         """The image's record in the page's archive, by the absolute URL the src stands for."""
