@@ -196,8 +196,7 @@ def _jsonld_people(
         if isinstance(v, str) and v.strip():
             out.append((v.strip(), False, None))
         elif isinstance(v, dict) and isinstance(v.get("name"), str) and v["name"].strip():
-            kind = v.get("@type")
-            kinds = {k.lower() for k in (kind if isinstance(kind, list) else [kind]) if isinstance(k, str)}
+            kinds = set(_types(v))
             url = v.get("url")
             if not isinstance(url, str):
                 same = v.get("sameAs")
@@ -207,12 +206,19 @@ def _jsonld_people(
     return out
 
 
+def _types(obj: dict[str, Any]) -> list[str]:
+    """A JSON-LD node's @type values, lower-cased ("" for a value that is not a string)."""
+    value = obj.get("@type")
+    if value is None:
+        return []
+    return [k.lower() if isinstance(k, str) else "" for k in (value if isinstance(value, list) else [value])]
+
+
 def _is_webpage_only(obj: dict[str, Any]) -> bool:
     """A WebSite or a Person node on its own: its "author"/"creator" is not the article's."""
-    kinds = obj.get("@type")
-    kinds = kinds if isinstance(kinds, list) else [kinds]
-    return bool(kinds) and all(isinstance(k, str) and k.lower() in ("website", "person", "organization",
-                                                                    "breadcrumblist", "imageobject") for k in kinds)
+    kinds = _types(obj)
+    return bool(kinds) and all(k in ("website", "person", "organization", "breadcrumblist", "imageobject")
+                               for k in kinds)
 
 
 _ORG_TYPES = {"organization", "newsmediaorganization", "corporation", "newsagency"}
@@ -230,9 +236,7 @@ def _publisher_names(facts: PageFacts) -> list[str]:
                 names.append(p["name"])
             elif isinstance(p, str):
                 names.append(p)
-        kinds = obj.get("@type")
-        kinds = kinds if isinstance(kinds, list) else [kinds]
-        is_org = any(isinstance(k, str) and k.lower() in _ORG_TYPES | {"website"} for k in kinds)
+        is_org = any(k in _ORG_TYPES or k == "website" for k in _types(obj))
         if is_org and isinstance(obj.get("name"), str):
             names.append(obj["name"])
     return names

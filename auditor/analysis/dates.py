@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
@@ -352,6 +352,8 @@ def load_date_rules(path: Path | None = None) -> DateRules:
     return DateRules(load_data_file(file, DateData, "date data"))
 
 
+# The attribution record, ATT007 and ATT008 each read the same few values of a page: read once.
+@lru_cache(maxsize=4096)
 def parse_date(text: str, language: str | None = None) -> ParsedDate | None:
     """The first date in `text` (a meta/JSON-LD/<time datetime> value or a visible dateline), or None."""
     return load_date_rules().parse(text, language)
