@@ -99,11 +99,22 @@ def word_units(text: str) -> int:
 
 def normalise(text: str) -> tuple[str, list[int] | None]:
     """Normalised text, and where lengths differ the original offset of each normalised char."""
+    return _with_offsets(text, normalised_text(text))
+
+
+def normalised_text(text: str) -> str:
+    """NFKC, case-folded, hyphens unified: the text every lexicon pattern is written for."""
     if text.isascii():
-        return text.lower(), None
-    whole = unicodedata.normalize("NFKC", text).casefold().translate(_HYPHENS)
+        return text.lower()
+    return unicodedata.normalize("NFKC", text).casefold().translate(_HYPHENS)
+
+
+def _with_offsets(text: str, whole: str) -> tuple[str, list[int] | None]:
+    """`whole` (normalised `text`) when it has one char per char of `text`; else the text normalised
+    char by char, with each char's offset in `text`. The char-by-char way is slow, so it is only
+    taken for the few texts that hold a match."""
     if len(whole) == len(text):
-        return whole, None  # one char for one char: offsets are the same
+        return whole, None
     out: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(text):
@@ -287,8 +298,11 @@ class Lexicon:
         equal ones the page's language (`prefer`, e.g. "zh" for lang="zh-CN") wins."""
         if not text:
             return []
-        norm, offsets = normalise(text)
+        norm = normalised_text(text)
         if not self.prefilter.search(norm):
+            return []  # most blocks: no AI word at all
+        norm, offsets = _with_offsets(text, norm)
+        if offsets is not None and not self.prefilter.search(norm):
             return []
         raw: list[tuple[int, int, str, str, bool, str]] = []
         reviewed = False

@@ -88,11 +88,13 @@ def find_widgets(facts: PageFacts, catalogue: ChatCatalogue) -> list[ChatWidget]
                     g = next(g for g in spec.globals if g in script.text)
                     found[spec.name] = ChatWidget(spec.name, spec.ai, f"inline script calling {g!r}",
                                                   script.location, None)
+    by_id, by_tag, by_class = catalogue.by_id, catalogue.by_tag, catalogue.by_class
+    classes = by_class.keys()
     for node in facts.nodes:
-        hit = catalogue.by_id.get(node.id) if node.id else None
-        hit = hit or catalogue.by_tag.get(node.tag)
-        if hit is None and node.classes:
-            hit = next((catalogue.by_class[c] for c in node.classes if c in catalogue.by_class), None)
+        hit = by_id.get(node.id) if node.id else None
+        hit = hit or by_tag.get(node.tag)
+        if hit is None and node.classes and not classes.isdisjoint(node.classes):
+            hit = next(by_class[c] for c in node.classes if c in by_class)
         if hit is not None:
             widget = found.get(hit.name)
             if widget is None:

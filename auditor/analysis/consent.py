@@ -204,16 +204,18 @@ def _banner_node(facts: PageFacts, node: int | None) -> int | None:
 
 def _cmp_of(facts: PageFacts, vocab: ConsentVocabulary) -> tuple[str | None, str | None, int | None]:
     """(platform, how it was recognised, its banner root node when the banner is in the HTML)."""
+    by_id, prefixes, by_class = vocab.cmp_by_id, vocab.cmp_id_prefixes, vocab.cmp_by_class
+    classes = by_class.keys()
     for n in facts.nodes:
         if n.id:
-            name = vocab.cmp_by_id.get(n.id)
-            if name is None and vocab.cmp_id_prefixes and n.id.startswith(vocab.cmp_id_prefixes):
+            name = by_id.get(n.id)
+            if name is None and prefixes and n.id.startswith(prefixes):
                 name = next(c for p, c in vocab.cmp_by_prefix if n.id.startswith(p))
             if name:
                 return name, f"banner root #{n.id}", n.index
-        for c in n.classes:
-            if c in vocab.cmp_by_class:
-                return vocab.cmp_by_class[c], f"banner root .{c}", n.index
+        if n.classes and not classes.isdisjoint(n.classes):
+            c = next(c for c in n.classes if c in by_class)
+            return by_class[c], f"banner root .{c}", n.index
     # A consent-delayed loader keeps its address in data-src.
     sources = [(s.src or s.attrs.get("data-src"), s.text) for s in facts.scripts]
     # <link rel=preload as=script> loads a platform's script as surely as <script src> does.

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from functools import partial
 from typing import Any
 
 from lxml import etree
@@ -105,15 +104,6 @@ def parse_html(text: str, path: str) -> etree._Element | None:
     return root
 
 
-def _is_hidden(attrs: dict[str, str], classes: tuple[str, ...]) -> bool:
-    if "hidden" in attrs or (attrs.get("aria-hidden") or "").lower() == "true":
-        return True
-    style = attrs.get("style")
-    if style and HIDDEN_STYLE.search(style):
-        return True
-    return bool(classes) and not HIDDEN_CLASS_TOKENS.isdisjoint(classes)
-
-
 _STRING_VALUE = etree.XPath("string()")
 
 
@@ -156,49 +146,103 @@ def _find_main(root: etree._Element) -> etree._Element | None:
     return None
 
 
-class _Walker:
-    def __init__(self, facts: PageFacts, src: SourceLines) -> None:
-        self.f = facts
-        self.src = src
-        self.counters: dict[str, int] = {}
+class _Locator:
+    """Makes a node's SourceLocation on first use: the CSS selector from the nearest ancestor with an
+    id (short, and still one element), the column and snippet from the source line when asked."""
 
-    def new_item(self, kind: str, node: int, parent: str | None, loc: SourceLocation) -> str:
-        n = self.counters[kind] = self.counters.get(kind, 0) + 1
-        item_id = "main" if kind == "main" else f"{kind}-{n}"
-        self.f.items[item_id] = Item(item_id, kind, node, parent, loc)
-        return item_id
+    __slots__ = ("nodes", "selectors", "src")
+
+    def __init__(self, nodes: list[Node], src: SourceLines) -> None:
+        self.nodes = nodes
+        self.src = src
+        self.selectors: dict[int, str] = {}
+
+    def selector(self, node: Node) -> str:
+        chain: list[Node] = []
+        current: Node | None = node
+        prefix = ""
+        while current is not None:
+            known = self.selectors.get(current.index)
+            if known is not None:
+                prefix = known
+                break
+            el_id = current.id
+            if el_id and _CSS_IDENT.fullmatch(el_id):
+                prefix = f"{current.tag}#{el_id}"
+                self.selectors[current.index] = prefix
+                break
+            chain.append(current)
+            current = self.nodes[current.parent] if current.parent is not None else None
+        for n in reversed(chain):
+            segment = n.tag if n.tag in ("html", "body") else f"{n.tag}:nth-of-type({n.nth})"
+            prefix = f"{prefix} > {segment}" if prefix else segment
+            self.selectors[n.index] = prefix
+        return prefix
+
+    def position(self, node: Node) -> tuple[int, int, str]:
+        return self.src.locate(node.line, node.tag, node.ordinal, SNIPPET_CHARS)
+
+
+def _item_kind(el: etree._Element, tag: str, class_text: str, main_el: etree._Element | None,
+               parent_item: Item | None) -> str | None:
+    if el is main_el:
+        return "main"
+    if tag == "article":
+        return "teaser"
+    if tag == "figure":
+        return "figure"
+    if tag in MEDIA_TAGS:
+        return "media"
+    if tag == "blockquote" or (tag == "aside" and parent_item is not None and parent_item.kind == "main"):
+        return "box"
+    if class_text and TEASER_CLASS.search(class_text):
+        return "teaser"
+    return None
 
 
 def gather_html(text: str, facts: PageFacts) -> PageFacts:
-    """Fill `facts` from HTML text. Raises ValueError when the document has no elements."""
+    """Fill `facts` from HTML text. Raises ValueError when the document has no elements.
+
+    One walk (start and end events) over the tree; the per-element work is kept to what every element
+    needs (its skeleton node, hidden state, region, item, block text), the rest is done only for the
+    few elements that are recorded. Written with local names on purpose: it runs for every element of
+    every page and is the largest part of an audit's time.
+    """
     root = parse_html(text, facts.path)
     if root is None:
         raise ValueError("no HTML elements found")
     src = SourceLines(text)
-    walker = _Walker(facts, src)
+    nodes = facts.nodes
+    locator = _Locator(nodes, src)
     main_el = _find_main(root)
     html_lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
     facts.language = html_lang.strip().lower() if html_lang else None
+    items = facts.items
+    blocks = facts.blocks
+    counters: dict[str, int] = {}
 
     # Per-element state stacks, pushed at "start" and popped at "end".
     region_stack: list[str] = ["body"]
-    item_stack: list[str | None] = [None]
+    item_stack: list[Item | None] = [None]
     hidden_stack: list[bool] = [False]
-    node_stack: list[int] = []
-    sel_stack: list[str] = []
+    node_stack: list[Node] = []
     sibling_counts: list[dict[str, int]] = [{}]
     block_stack: list[list[str]] = []
-    block_meta: list[tuple[str, int, SourceLocation, int] | None] = []
-    pushed: list[tuple[bool, bool, bool]] = []  # (region pushed, item pushed, block pushed)
+    block_nodes: list[Node] = []
+    pushed: list[int] = []  # bit 1: region pushed, 2: item pushed, 4: block pushed
     line_tag_seen: dict[tuple[int, str], int] = {}
+    block_tags, skip_tags, recorded_tags, control_roles = BLOCK_TAGS, SKIP_TAGS, RECORDED_TAGS, CONTROL_ROLES
+    region_tags, region_roles, region_classes = REGION_TAGS, REGION_ROLES, REGION_CLASS_TOKENS
+    hidden_classes, hidden_style, credit_class = HIDDEN_CLASS_TOKENS, HIDDEN_STYLE, CREDIT_CLASS
+    suppressions = facts.suppressions
 
     max_elements, max_depth = limits().elements, limits().dom_depth
     walk = etree.iterwalk(root, events=("start", "end", "comment"))
     for event, el in walk:
         tag = el.tag
-        if not isinstance(tag, str):
+        if tag.__class__ is not str:
             # Comments and entities: their tail text still belongs to the enclosing block.
-            if event in ("start", "comment"):
+            if event != "end":
                 if el.tail and block_stack:
                     block_stack[-1].append(el.tail)
                 if event == "comment" and el.text and "auditor-" in el.text:
@@ -207,118 +251,127 @@ def gather_html(text: str, facts: PageFacts) -> PageFacts:
         tag = tag.lower()
         if event == "start":
             line = el.sourceline or 0
-            if facts.suppressions and facts.suppressions[-1].kind == "disable-next" \
-                    and not facts.suppressions[-1].target_line:
-                facts.suppressions[-1].target_line = line
+            if suppressions and suppressions[-1].kind == "disable-next" and not suppressions[-1].target_line:
+                suppressions[-1].target_line = line
             key = (line, tag)
             ordinal = line_tag_seen.get(key, 0)
             line_tag_seen[key] = ordinal + 1
             counts = sibling_counts[-1]
             counts[tag] = nth = counts.get(tag, 0) + 1
+            sibling_counts.append({})
             # items(), not dict(el.attrib): an attribute named "{{attrs}}" (an unrendered template) is read
             # by lxml as Clark notation when looked up by name, and raises KeyError (found by fuzzing).
             attrs: dict[str, str] = dict(el.attrib.items())  # type: ignore[arg-type]
-            el_id = (attrs.get("id") or "").strip()
-            # Selectors start from the nearest ancestor with an id: short, and still one element.
-            if el_id and _CSS_IDENT.fullmatch(el_id):
-                selector = f"{tag}#{el_id}"
+            index = len(nodes)
+            parent_node = node_stack[-1] if node_stack else None
+            hidden = hidden_stack[-1]
+            if attrs:
+                el_id = (attrs.get("id") or "").strip()
+                class_attr = attrs.get("class")
+                class_text = class_attr.lower() if class_attr else ""
+                classes = tuple(class_text.split()) if class_text else ()
+                role_attr = attrs.get("role")
+                role = role_attr.strip().lower() if role_attr else ""
+                if not hidden:
+                    if "hidden" in attrs or (attrs.get("aria-hidden") or "").lower() == "true":
+                        hidden = True
+                    else:
+                        style = attrs.get("style")
+                        hidden = bool((style and hidden_style.search(style))
+                                      or (classes and not hidden_classes.isdisjoint(classes)))
             else:
-                segment = f"{tag}:nth-of-type({nth})" if tag not in ("html", "body") else tag
-                selector = f"{sel_stack[-1]} > {segment}" if sel_stack else segment
-            sel_stack.append(selector)
-            sibling_counts.append({})
-            class_attr = attrs.get("class")
-            class_text = class_attr.lower() if class_attr else ""
-            classes = tuple(class_text.split()) if class_text else ()
-            role = (attrs.get("role") or "").strip().lower()
-            index = len(facts.nodes)
-            parent = node_stack[-1] if node_stack else None
-            loc = SourceLocation(selector, line, resolve=partial(src.locate, line, tag, ordinal, SNIPPET_CHARS))
-            facts.nodes.append(Node(index, tag, parent, el_id, classes, role, attrs, loc))
-            node_stack.append(index)
+                el_id = class_text = role = ""
+                classes = ()
+            node = Node(index, tag, parent_node.index if parent_node is not None else None, el_id, classes, role,
+                        attrs, None, -1, line, ordinal, nth, locator)
+            nodes.append(node)
+            node_stack.append(node)
             if index >= max_elements:
                 raise ValueError(f"more than {max_elements} elements (limit elements)")
-            too_deep = len(node_stack) > max_depth
-            hidden = hidden_stack[-1] or _is_hidden(attrs, classes)
             hidden_stack.append(hidden)
 
-            if too_deep or tag in SKIP_TAGS:
+            too_deep = len(node_stack) > max_depth
+            if too_deep or tag in skip_tags:
                 if too_deep:
                     if not facts.notes:
                         facts.notes.append(f"elements nested deeper than {max_depth} (limit dom-depth, line {line}) "
                                            "were not audited")
-                else:
-                    _record_skipped(el, tag, facts, index, loc)
+                elif tag == "script" or tag == "title":
+                    _record_skipped(el, tag, facts, index, node.location)  # type: ignore[arg-type]
                 # The "end" event still comes for a skipped element and pops the stacks.
-                pushed.append((False, False, False))
+                pushed.append(0)
                 walk.skip_subtree()
                 continue
 
-            region = REGION_TAGS.get(tag) or REGION_ROLES.get(role)
-            if region is None and classes:
-                region = next((REGION_CLASS_TOKENS[c] for c in classes if c in REGION_CLASS_TOKENS), None)
-            if region is None and (attrs.get("aria-modal") or "").lower() == "true":
-                region = "dialog"
-            region_pushed = region is not None
-            if region_pushed:
-                region_stack.append(region or "body")
+            flags = 0
+            region = region_tags.get(tag)
+            if region is None and attrs:
+                region = region_roles.get(role) if role else None
+                if region is None and classes and not region_classes.keys().isdisjoint(classes):
+                    region = next(region_classes[c] for c in classes if c in region_classes)
+                if region is None and (attrs.get("aria-modal") or "").lower() == "true":
+                    region = "dialog"
+            if region is not None:
+                region_stack.append(region)
+                flags = 1
 
-            item_kind = None
-            if el is main_el:
-                item_kind = "main"
-            elif tag == "article":
-                item_kind = "teaser"
-            elif tag == "figure":
-                item_kind = "figure"
-            elif tag in MEDIA_TAGS:
-                item_kind = "media"
-            elif tag == "blockquote" or (tag == "aside" and item_stack[-1] == "main"):
-                item_kind = "box"
-            elif class_text and TEASER_CLASS.search(class_text):
-                item_kind = "teaser"
-            item_pushed = item_kind is not None
-            if item_pushed and item_kind is not None:
-                item_stack.append(walker.new_item(item_kind, index, item_stack[-1], loc))
+            parent_item = item_stack[-1]
+            item_kind = _item_kind(el, tag, class_text, main_el, parent_item)
+            if item_kind is not None:
+                n = counters[item_kind] = counters.get(item_kind, 0) + 1
+                item_id = "main" if item_kind == "main" else f"{item_kind}-{n}"
+                item = Item(item_id, item_kind, index, parent_item.id if parent_item is not None else None,
+                            node.location)  # type: ignore[arg-type]
+                items[item_id] = item
+                item_stack.append(item)
+                flags |= 2
 
-            block_pushed = tag in BLOCK_TAGS
-            if block_pushed:
+            if tag in block_tags:
                 block_stack.append([])
-                block_meta.append((tag, index, loc, HEADINGS.get(tag, 0)))
-            pushed.append((region_pushed, item_pushed, block_pushed))
-            if el.text and block_stack:
-                block_stack[-1].append(el.text)
-            if tag == "br" and block_stack:
-                block_stack[-1].append(" ")
-            if tag in RECORDED_TAGS or role in CONTROL_ROLES:
-                _record_element(el, tag, role, facts, index, loc, region_stack[-1], item_stack[-1], hidden)
-            if class_text and CREDIT_CLASS.search(class_text):
+                block_nodes.append(node)
+                flags |= 4
+            pushed.append(flags)
+            if block_stack:
+                if el.text:
+                    block_stack[-1].append(el.text)
+                if tag == "br":
+                    block_stack[-1].append(" ")
+            if tag in recorded_tags or (role and role in control_roles):
+                current_item = item_stack[-1]
+                _record_element(el, tag, role, facts, index, node.location, region_stack[-1],  # type: ignore[arg-type]
+                                current_item.id if current_item is not None else None, hidden)
+            if class_text and credit_class.search(class_text):
                 credit = _text_of(el)
                 if credit and len(credit) <= 200:
-                    facts.credit_lines.append((item_stack[-1], credit, loc))
+                    current_item = item_stack[-1]
+                    facts.credit_lines.append((current_item.id if current_item is not None else None, credit,
+                                               node.location))  # type: ignore[arg-type]
                     # Names in separate elements ("<span>A</span><span>B</span>") stay apart.
                     leaves = [_text_of(x) for x in el.iter() if x is not el and isinstance(x.tag, str) and len(x) == 0]
                     facts.byline_parts[index] = [t for t in leaves if t][:12]
         else:  # end
-            region_pushed, item_pushed, block_pushed = pushed.pop()
-            index = node_stack.pop()
-            facts.nodes[index].end = len(facts.nodes) - 1
+            flags = pushed.pop()
+            node = node_stack.pop()
+            node.end = len(nodes) - 1
             hidden = hidden_stack.pop()
-            if block_pushed:
-                parts = block_stack.pop()
-                meta = block_meta.pop()
-                text = squash("".join(parts))
-                if text and meta is not None:
-                    btag, bnode, bloc, level = meta
-                    bloc = bloc.with_snippet(text[:SNIPPET_CHARS])
-                    block = TextBlock(len(facts.blocks), text, btag, region_stack[-1], item_stack[-1],
-                                      bnode, bloc, hidden, level)
-                    facts.blocks.append(block)
-                    _note_item_heading(facts, block)
-            if item_pushed:
+            if flags & 4:
+                text = _WS.sub(" ", "".join(block_stack.pop())).strip()
+                bnode = block_nodes.pop()
+                if text:
+                    current_item = item_stack[-1]
+                    bloc = bnode.location.with_snippet(text[:SNIPPET_CHARS])  # type: ignore[union-attr]
+                    btag = bnode.tag
+                    level = HEADINGS.get(btag, 0)
+                    block = TextBlock(len(blocks), text, btag, region_stack[-1],
+                                      current_item.id if current_item is not None else None,
+                                      bnode.index, bloc, hidden, level)
+                    blocks.append(block)
+                    if level and current_item is not None and not current_item.heading:
+                        current_item.heading = text[:200]
+            if flags & 2:
                 item_stack.pop()
-            if region_pushed:
+            if flags & 1:
                 region_stack.pop()
-            sel_stack.pop()
             sibling_counts.pop()
             if el.tail and block_stack:
                 block_stack[-1].append(el.tail)
@@ -349,13 +402,6 @@ def _record_suppression(text: str, line: int, facts: PageFacts) -> None:
         taken += 1
     reason = " ".join(w for w in words[taken:] if w != ",").lstrip("-—: ").strip()
     facts.suppressions.append(Suppression(kind, tuple(codes), line, 0, reason[:200]))
-
-
-def _note_item_heading(facts: PageFacts, block: TextBlock) -> None:
-    if block.heading_level and block.item:
-        item = facts.items[block.item]
-        if not item.heading:
-            item.heading = block.text[:200]
 
 
 def _record_skipped(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from auditor.models import Location
 
@@ -21,11 +21,12 @@ class SourceLocation:
     """Where a fact sits: CSS selector (HTML only), 1-based line and column, a short snippet.
 
     A plain object, not the pydantic Location: thousands are made per page and only the few that
-    end up as evidence are converted (`model()`). Line, column and snippet may be found lazily
-    (`resolve` is called on first use), since finding a column costs a look into the source.
+    end up as evidence are converted (`model()`). Everything but the line may be found lazily: the
+    column and snippet by `resolve` (finding a column costs a look into the source), and for an
+    element of an HTML page the selector too, by the page's locator from the element's node.
     """
 
-    __slots__ = ("_column", "_line", "_resolve", "_snippet", "selector")
+    __slots__ = ("_column", "_line", "_node", "_resolve", "_selector", "_snippet")
 
     def __init__(
         self,
@@ -34,19 +35,33 @@ class SourceLocation:
         column: int = 0,
         snippet: str = "",
         resolve: Callable[[], tuple[int, int, str]] | None = None,
+        node: Node | None = None,
     ) -> None:
-        self.selector = selector
+        self._selector = selector
         self._line = line
         self._column = column
         self._snippet = snippet
         self._resolve = resolve
+        self._node = node  # set (with its locator) when selector, column and snippet come from the node
 
     def _settle(self) -> None:
-        if self._resolve is not None:
+        node = self._node
+        if node is not None and node.locator is not None:
+            self._node = None
+            self._selector = node.locator.selector(node)
+            line, column, snippet = node.locator.position(node)
+            self._line, self._column = line, column
+            self._snippet = self._snippet or snippet
+        elif self._resolve is not None:
             resolve, self._resolve = self._resolve, None
             line, column, snippet = resolve()
             self._line, self._column = line, column
             self._snippet = self._snippet or snippet
+
+    @property
+    def selector(self) -> str | None:
+        self._settle()
+        return self._selector
 
     @property
     def line(self) -> int:
@@ -65,7 +80,7 @@ class SourceLocation:
 
     def with_snippet(self, snippet: str) -> SourceLocation:
         """The same place, shown with other text (a block's text instead of its start tag)."""
-        return SourceLocation(self.selector, self._line, self._column, snippet, self._resolve)
+        return SourceLocation(self._selector, self._line, self._column, snippet, self._resolve, self._node)
 
     def model(self) -> Location:
         return Location(selector=self.selector, line=self.line, column=self.column, snippet=self.snippet)
@@ -74,19 +89,67 @@ class SourceLocation:
         return f"SourceLocation({self.selector!r}, {self.line}:{self.column})"
 
 
-@dataclass(slots=True)
 class Node:
-    """One element of the page skeleton: enough to reason about ancestry without the DOM."""
+    """One element of the page skeleton: enough to reason about ancestry without the DOM.
 
-    index: int
-    tag: str
-    parent: int | None
-    id: str = ""
-    classes: tuple[str, ...] = ()
-    role: str = ""
-    attrs: dict[str, str] = field(default_factory=dict)
-    location: SourceLocation | None = None
-    end: int = -1  # index of the last node in this node's subtree (document order)
+    A plain slotted class: a page has a thousand or more and most are never shown, so the location
+    (selector, column, snippet) is made on first use from what the walk noted (line, the element's
+    ordinal among same-named start tags on its line, its nth-of-type) by the page's `locator`.
+    """
+
+    __slots__ = ("_location", "attrs", "classes", "end", "id", "index", "line", "locator", "nth", "ordinal",
+                 "parent", "role", "tag")
+
+    def __init__(
+        self,
+        index: int,
+        tag: str,
+        parent: int | None,
+        id: str = "",
+        classes: tuple[str, ...] = (),
+        role: str = "",
+        attrs: dict[str, str] | None = None,
+        location: SourceLocation | None = None,
+        end: int = -1,  # index of the last node in this node's subtree (document order)
+        line: int = 0,
+        ordinal: int = 0,
+        nth: int = 1,
+        locator: NodeLocator | None = None,
+    ) -> None:
+        self.index = index
+        self.tag = tag
+        self.parent = parent
+        self.id = id
+        self.classes = classes
+        self.role = role
+        self.attrs = attrs if attrs is not None else {}
+        self._location = location
+        self.end = end
+        self.line = line
+        self.ordinal = ordinal
+        self.nth = nth
+        self.locator = locator
+
+    @property
+    def location(self) -> SourceLocation | None:
+        if self._location is None and self.locator is not None:
+            self._location = SourceLocation(None, self.line, node=self)
+        return self._location
+
+    @location.setter
+    def location(self, value: SourceLocation | None) -> None:
+        self._location = value
+
+    def __repr__(self) -> str:
+        return f"Node({self.index}, {self.tag!r}, parent={self.parent})"
+
+
+class NodeLocator(Protocol):
+    """Finds an element's selector and (line, column, start-tag snippet) when a location is shown."""
+
+    def selector(self, node: Node) -> str: ...
+
+    def position(self, node: Node) -> tuple[int, int, str]: ...
 
 
 @dataclass(slots=True)
