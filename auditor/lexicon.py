@@ -244,6 +244,11 @@ class CompiledLanguage:
                               + data.negation.phrases)
         # A start boundary only: "KIgeneriert" and "AI生成" run the AI term into the next word.
         self.trigger = re.compile(rf"{b0}(?:{_alt(self.trigger_words)})")
+        # Every match also holds one of this language's verbs, credit nouns, badges or negation
+        # phrases. "AI" and the tool names are trigger words of every language, so without this
+        # second test a block naming ChatGPT ran the patterns of all languages.
+        anchors = list(verb_class) + data.credit_nouns + [b.text for b in data.badges] + data.negation.phrases
+        self.anchor = re.compile(_alt(anchors) or NEVER)
 
     def _scope(self, noun: str | None, verb: str | None) -> str:
         if noun:
@@ -309,8 +314,9 @@ class Lexicon:
         for lang in self.languages:
             if not lang.trigger.search(norm):
                 continue
-            for start, end, cls, scope, self_ref in lang.find(norm):
-                raw.append((start, end, cls, scope, self_ref, lang.language))
+            if lang.anchor.search(norm):
+                for start, end, cls, scope, self_ref in lang.find(norm):
+                    raw.append((start, end, cls, scope, self_ref, lang.language))
             if lang.reviewed and lang.reviewed.search(norm):
                 reviewed = True
         if not raw:  # a tool named beside a label ("erstellt mit KI in Bing Designer") adds nothing

@@ -249,10 +249,12 @@ def find_disclosures(facts: PageFacts, lexicon: Lexicon) -> list[FoundDisclosure
     # aria-label and title on other elements (an icon badge, <span role="img">) are not seen either.
     by_node = {item.node: item.id for item in facts.items.values() if item.node is not None}
     for node in facts.nodes:
-        if node.tag == "img" or not node.attrs or node.location is None:
+        attrs = node.attrs
+        if not attrs or ("aria-label" not in attrs and "title" not in attrs) or node.tag == "img" \
+                or node.location is None:
             continue
         for attr in ("aria-label", "title"):
-            value = node.attrs.get(attr)
+            value = attrs.get(attr)
             if value and lexicon.prefilter.search(value.lower()):
                 owner = next((by_node[a] for a in facts.ancestors(node.index) if a in by_node), None)
                 ref = (item_ref(facts, facts.items[owner]) if owner
