@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from auditor.analysis.script_markers import markers_in, register_markers
 from auditor.facts.model import PageFacts, SourceLocation
 
 
@@ -53,6 +54,7 @@ class ChatCatalogue:
         self.by_id = {i: w for w in data.widget for i in w.ids}
         self.by_class = {c.lower(): w for w in data.widget for c in w.classes}
         self.by_tag = {t.lower(): w for w in data.widget for t in w.tags}
+        register_markers(g for w in data.widget for g in w.globals)
         words = sorted({w.lower() for w in data.disclosure_words}, key=len, reverse=True)
         self.disclosure = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.I)
 
@@ -83,9 +85,10 @@ def find_widgets(facts: PageFacts, catalogue: ChatCatalogue) -> list[ChatWidget]
                 ):
                     found[spec.name] = ChatWidget(spec.name, spec.ai, f"script from {host}", script.location, None)
         elif script.text:
+            hits = markers_in(script)  # `g in hits` is `g in script.text`, found in one pass
             for spec in catalogue.widgets:
-                if spec.name not in found and any(g in script.text for g in spec.globals):
-                    g = next(g for g in spec.globals if g in script.text)
+                if spec.name not in found and any(g in hits for g in spec.globals):
+                    g = next(g for g in spec.globals if g in hits)
                     found[spec.name] = ChatWidget(spec.name, spec.ai, f"inline script calling {g!r}",
                                                   script.location, None)
     by_id, by_tag, by_class = catalogue.by_id, catalogue.by_tag, catalogue.by_class

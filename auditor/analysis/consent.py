@@ -19,8 +19,9 @@ import tomllib
 from pydantic import BaseModel, ConfigDict, Field
 
 from auditor.analysis.consent_signals import ConsentSignals
+from auditor.analysis.script_markers import markers_in, register_markers
 from auditor.analysis.selectors import matches_any
-from auditor.facts.model import Control, Link, PageFacts, SourceLocation, TextBlock
+from auditor.facts.model import Control, Link, PageFacts, Script, SourceLocation, TextBlock
 from auditor.models import CookieNotice, TrackerRecord
 
 BANNER_NAME = re.compile(
@@ -101,6 +102,7 @@ class ConsentVocabulary:
         self.cmp_by_host = {h: c.name for c in data.cmp for h in c.script_hosts}
         self.cmp_paths = [(p.lower(), c.name) for c in data.cmp for p in c.script_paths]
         self.cmp_globals = [(g, c.name) for c in data.cmp for g in c.globals]
+        register_markers(g for g, _ in self.cmp_globals)
         self.cmp_named = {c.name: c for c in data.cmp}
         self.phrases = ConsentPhrases()
 
@@ -217,10 +219,10 @@ def _cmp_of(facts: PageFacts, vocab: ConsentVocabulary) -> tuple[str | None, str
             c = next(c for c in n.classes if c in by_class)
             return by_class[c], f"banner root .{c}", n.index
     # A consent-delayed loader keeps its address in data-src.
-    sources = [(s.src or s.attrs.get("data-src"), s.text) for s in facts.scripts]
+    sources: list[tuple[str | None, Script | None]] = [(s.src or s.attrs.get("data-src"), s) for s in facts.scripts]
     # <link rel=preload as=script> loads a platform's script as surely as <script src> does.
-    sources += [(m.value, "") for m in facts.meta if m.key.startswith("link:") and "preload" in m.key]
-    for src, text in sources:
+    sources += [(m.value, None) for m in facts.meta if m.key.startswith("link:") and "preload" in m.key]
+    for src, script in sources:
         if src:
             host = urlsplit(src).hostname or ""
             shown = host
@@ -232,9 +234,10 @@ def _cmp_of(facts: PageFacts, vocab: ConsentVocabulary) -> tuple[str | None, str
             for marker, name in vocab.cmp_paths:
                 if marker in path:
                     return name, f"script {marker}", None
-        elif text:
+        elif script is not None and script.text:
+            found = markers_in(script)  # `marker in found` is `marker in script.text`, found in one pass
             for marker, name in vocab.cmp_globals:
-                if marker in text:
+                if marker in found:
                     return name, f"inline script naming {marker!r}", None
     return None, None, None
 

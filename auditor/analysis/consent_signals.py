@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from auditor.analysis.script_markers import markers_in, register_markers
 from auditor.facts.model import PageFacts, Script, SourceLocation
 
 EXECUTABLE_TYPES = frozenset({"", "text/javascript", "application/javascript", "module", "text/ecmascript",
@@ -72,6 +73,10 @@ class ConsentSignals:
     trackers: list[TrackerHit] = field(default_factory=list)
 
 
+# Names of the IAB TCF and GPP stubs: a page that defines them speaks the frameworks.
+TCF_GPP_MARKERS = ("__tcfapi", "__gpp")
+
+
 class TrackerCatalogue:
     def __init__(self, data: TrackerData) -> None:
         self.by_host: dict[str, list[TrackerSpec]] = {}
@@ -81,6 +86,7 @@ class TrackerCatalogue:
         self.path_only = [spec for spec in data.tracker if spec.paths and not spec.hosts]
         self.pixels = [(p.lower(), spec) for spec in data.tracker for p in spec.pixel_hosts]
         self.globals = [(g, spec) for spec in data.tracker for g in spec.globals]
+        register_markers([g for g, _ in self.globals] + list(TCF_GPP_MARKERS))
 
     def for_url(self, url: str) -> TrackerSpec | None:
         parts = urlsplit(url if "//" in url else "//" + url)
@@ -120,9 +126,10 @@ def find_consent_signals(facts: PageFacts, trackers: TrackerCatalogue) -> Consen
             signals.held_back += 1
         text = script.text
         if text:
-            if "__tcfapi" in text or "__tcfapiLocator" in text:
+            found = markers_in(script)  # `m in found` is `m in text`, found in one pass
+            if "__tcfapi" in found:  # "__tcfapiLocator" holds it
                 signals.tcf = True
-            if "__gpp" in text:
+            if "__gpp" in found:
                 signals.gpp = True
             match = _CONSENT_DEFAULT.search(text)
             if match and not signals.consent_mode:
@@ -130,7 +137,7 @@ def find_consent_signals(facts: PageFacts, trackers: TrackerCatalogue) -> Consen
                                         for m in _CONSENT_PAIR.finditer(match.group("body"))}
                 signals.consent_mode_location = script.location
             for marker, spec in trackers.globals:
-                if marker in text and spec.name not in seen:
+                if marker in found and spec.name not in seen:
                     seen.add(spec.name)
                     signals.trackers.append(TrackerHit(spec.name, spec.category, spec.purpose,
                                                        f"inline script calling {marker!r}", held, spec.cookieless,

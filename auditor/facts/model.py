@@ -243,6 +243,7 @@ class Script:
     node: int | None
     location: SourceLocation
     attrs: dict[str, str] = field(default_factory=dict)
+    markers: tuple[int, frozenset[str]] | None = None  # analysis.script_markers' finding, kept
 
 
 @dataclass(slots=True)
