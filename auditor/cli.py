@@ -161,53 +161,52 @@ def audit(
     out = Path(out_dir)
     sources = list(discover(list(inputs), include, exclude, skip_dir=out))
     result, shards = _audit(engine, sources, out, jobs, page_timeout, resume, keep_shards, shard_dir, quiet)
-    bundle = _with_baseline(result, old_baseline, baseline_file, write_baseline)
-    n_files = _write_outputs(bundle, out, chosen, write_baseline, quiet)
-    if shards is not None and not keep_shards:
-        shards.remove()  # the reports are written: the shards are no longer needed
-    index = bundle.index
-    for error in index.errors + [e for s in bundle.sites.values() for e in s.errors]:
-        click.echo(f"auditor: input error: {error.path}: {error.error}", err=True)
-    for site_report in bundle.sites.values():
-        for page in site_report.pages:
-            for sup in page.suppressions:
-                if sup.kind != "enable" and sup.suppressed == 0:
-                    codes = " ".join(sup.codes) or "(all rules)"
-                    click.echo(f"auditor: unused suppression: {page.path}:{sup.line}: auditor-{sup.kind} {codes}",
-                               err=True)
-    if not quiet:
-        t = index.totals
-        for summary in index.sites:
-            st = summary.totals
-            sev = ", ".join(f"{st.by_severity.get(s.value, 0)} {s.value}" for s in Severity)
-            click.echo(f"{summary.site}: {st.pages} page(s), violations: {sev}, "
-                       f"incomplete: {st.by_outcome.get('incomplete', 0)}, errors: {st.errors}")
-        click.echo(f"{t.pages} page(s) in {len(index.sites)} site(s), {t.errors} input error(s); "
-                   f"{n_files} report file(s) in {out}")
-    if statistics:
-        from auditor.report.bundle import format_statistics
-        from auditor.report.bundle import statistics as rule_statistics
+    try:  # the reports read their pages from the run's page store: removed when done
+        bundle = _with_baseline(result, old_baseline, baseline_file, write_baseline)
+        n_files = _write_outputs(bundle, out, chosen, write_baseline, quiet)
+        if shards is not None and not keep_shards:
+            shards.remove()  # the reports are written: the shards are no longer needed
+        index = bundle.index
+        for error in index.errors + [e for s in bundle.sites.values() for e in s.errors]:
+            click.echo(f"auditor: input error: {error.path}: {error.error}", err=True)
+        for path, line, kind, sup_codes in result.unused_suppressions:
+            codes = " ".join(sup_codes) or "(all rules)"
+            click.echo(f"auditor: unused suppression: {path}:{line}: auditor-{kind} {codes}", err=True)
+        if not quiet:
+            t = index.totals
+            for summary in index.sites:
+                st = summary.totals
+                sev = ", ".join(f"{st.by_severity.get(s.value, 0)} {s.value}" for s in Severity)
+                click.echo(f"{summary.site}: {st.pages} page(s), violations: {sev}, "
+                           f"incomplete: {st.by_outcome.get('incomplete', 0)}, errors: {st.errors}")
+            click.echo(f"{t.pages} page(s) in {len(index.sites)} site(s), {t.errors} input error(s); "
+                       f"{n_files} report file(s) in {out}")
+        if statistics:
+            from auditor.report.bundle import format_statistics
+            from auditor.report.bundle import statistics as rule_statistics
 
-        table = format_statistics(rule_statistics(bundle.new_findings))
-        if table:
-            click.echo(table)
-    if old_baseline is not None and bundle.baseline is not None and not quiet:
-        check = bundle.baseline
-        new = [] if write_baseline else bundle.new_findings
-        click.echo(f"baseline {baseline_file}: {len(new)} new, {len(bundle.findings) - len(new)} baselined, "
-                   f"{len(check.fixed)} fixed violation(s)", err=True)
-        for f in new:
-            loc = f.result.location
-            where = f"{f.page.path}:{loc.line}" if loc is not None and loc.line >= 1 else f.page.path
-            click.echo(f"auditor: new: {f.result.code} {f.result.severity.value} {where}: {f.result.message}",
-                       err=True)
-        for e in check.fixed:
-            click.echo(f"auditor: fixed: {e.code} {e.url}: {e.message}", err=True)
-    if index.totals.pages == 0 and index.totals.errors == 0:
-        click.echo("auditor: error: no pages found in the input (looked for .html .htm .xhtml .shtml .txt .md, "
-                   "gzipped or not, and .warc .warc.gz .wacz archives)", err=True)
-        sys.exit(2)
-    sys.exit(index.exit_code)
+            table = format_statistics(rule_statistics(bundle.new_findings))
+            if table:
+                click.echo(table)
+        if old_baseline is not None and bundle.baseline is not None and not quiet:
+            check = bundle.baseline
+            new = [] if write_baseline else bundle.new_findings
+            click.echo(f"baseline {baseline_file}: {len(new)} new, {len(bundle.findings) - len(new)} baselined, "
+                       f"{len(check.fixed)} fixed violation(s)", err=True)
+            for f in new:
+                loc = f.result.location
+                where = f"{f.page.path}:{loc.line}" if loc is not None and loc.line >= 1 else f.page.path
+                click.echo(f"auditor: new: {f.result.code} {f.result.severity.value} {where}: {f.result.message}",
+                           err=True)
+            for e in check.fixed:
+                click.echo(f"auditor: fixed: {e.code} {e.url}: {e.message}", err=True)
+        if index.totals.pages == 0 and index.totals.errors == 0:
+            click.echo("auditor: error: no pages found in the input (looked for .html .htm .xhtml .shtml .txt .md, "
+                       "gzipped or not, and .warc .warc.gz .wacz archives)", err=True)
+            sys.exit(2)
+        sys.exit(index.exit_code)
+    finally:
+        result.close()
 
 
 # Below this much input (bytes and files), starting worker processes costs more than it saves.
@@ -543,8 +542,11 @@ def report_render(inputs: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
     Each site report gives OUT/<site>.html, an index gives OUT/index.html, the same files
     `auditor audit` writes.
     """
+    from functools import partial
+
     from auditor.inputs.urls import site_file_stem
-    from auditor.report.html import render_index_html, render_site_html
+    from auditor.report.bundle import Body, body_chunks
+    from auditor.report.html import render_index_html, site_html_chunks
     from auditor.report.load import ReportLoadError, load_reports
     from auditor.report.write import write_atomic
 
@@ -553,13 +555,13 @@ def report_render(inputs: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
     except ReportLoadError as exc:
         click.echo(f"auditor: error: {exc}", err=True)
         sys.exit(2)
-    pages: dict[str, str] = {}
+    pages: dict[str, Body] = {}
     for report in loaded.sites:
         name = f"{site_file_stem(report.site)}.html"
         if name in pages:
             click.echo(f"auditor: error: two reports of site {report.site!r} given (both would be {name})", err=True)
             sys.exit(2)
-        pages[name] = render_site_html(report)
+        pages[name] = partial(site_html_chunks, report)  # streamed to disk as it is rendered
     if len(loaded.indexes) > 1:
         names = ", ".join(str(p) for p, _ in loaded.indexes)
         click.echo(f"auditor: error: more than one index report given ({names}); render them one at a time",
@@ -569,8 +571,8 @@ def report_render(inputs: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
         pages["index.html"] = render_index_html(index)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        for name, text in pages.items():
-            write_atomic(out_dir, name, text)
+        for name, body in pages.items():
+            write_atomic(out_dir, name, body_chunks(body))
     except (OSError, ValueError) as exc:
         click.echo(f"auditor: error: cannot write reports to {out_dir}: {exc}", err=True)
         sys.exit(2)
@@ -622,8 +624,11 @@ def report_merge(shards: tuple[Path, ...], out_dir: Path, formats: tuple[str, ..
     except ShardError as exc:
         click.echo(f"auditor: error: {exc}", err=True)
         sys.exit(2)
-    bundle = _with_baseline(result, None, None, None)
-    n_files = _write_outputs(bundle, out_dir, chosen, None, quiet)
+    try:
+        bundle = _with_baseline(result, None, None, None)
+        n_files = _write_outputs(bundle, out_dir, chosen, None, quiet)
+    finally:
+        result.close()
     index = bundle.index
     for error in index.errors + [e for s in bundle.sites.values() for e in s.errors]:
         click.echo(f"auditor: input error: {error.path}: {error.error}", err=True)

@@ -21,6 +21,7 @@ import os
 import signal
 import threading
 import traceback
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -35,7 +36,7 @@ from auditor import __version__
 from auditor.analysis.consent import ConsentVocabulary, load_vocabulary
 from auditor.analysis.context import PageContext
 from auditor.analysis.disclosures import label_block_classifier
-from auditor.analysis.summary import PageSummary, site_ai_summary, site_consent_summary, summarise
+from auditor.analysis.summary import PageSummary, site_summaries, summarise
 from auditor.checks import CHECKS, SITE_CHECKS, Finding
 from auditor.checks.registry import Check
 from auditor.config import Config
@@ -59,6 +60,7 @@ from auditor.models import (
     ToolInfo,
     Totals,
 )
+from auditor.pagestore import PageStore, StoredPages, StoredSummary, SummaryFile
 from auditor.rulepacks import RulePack, RuleSpec
 from auditor.shards import settled_summary, unit_order
 from auditor.timestamps import stamp_of_epoch
@@ -99,17 +101,48 @@ UnitItem = AuditedPage | InputError | Skipped
 
 @dataclass(slots=True)
 class SiteState:
-    pages: list[PageReport] = field(default_factory=list)
-    summaries: list[PageSummary] = field(default_factory=list)
+    """What the engine keeps of a site's pages until `finish`: each page's place and sort key and a
+    `StoredSummary`; the pages themselves and their summaries are on disk (`auditor.pagestore`)."""
+
+    store: PageStore
+    records: array[int] = field(default_factory=lambda: array("q"))  # page record numbers, in arrival order
+    units: array[int] = field(default_factory=lambda: array("q"))  # index into Engine._unit_orders
+    positions: array[int] = field(default_factory=lambda: array("q"))  # position in the unit's stream
+    urls: list[str] = field(default_factory=list)  # page.url or "": the report's sort key with the path
+    summaries: list[StoredSummary] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
-    page_keys: list[OrderKey] = field(default_factory=list)
     error_keys: list[OrderKey] = field(default_factory=list)
+
+    @property
+    def pages(self) -> StoredPages:
+        """The pages as they arrived (before the site phase), read from disk."""
+        return StoredPages(self.store.file(RAW_PAGES), self.records)
+
+
+RAW_PAGES = "pages"
+SETTLED_PAGES = "settled"
 
 
 @dataclass(slots=True)
 class RunResult:
+    """A run's reports. The site reports' pages are read from the engine's page store: call `close`
+    (or use it as a context manager) when the reports are written, to remove its files."""
+
     index: IndexReport
     sites: dict[str, SiteReport]
+    # Inline suppressions that silenced nothing: (path, line, kind, codes), in report order.
+    unused_suppressions: list[tuple[str, int, str, tuple[str, ...]]] = field(default_factory=list)
+    store: PageStore | None = None
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
+    def __enter__(self) -> RunResult:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 class PageTimeout(BaseException):
@@ -145,7 +178,13 @@ class Engine:
         self.lexicon: Lexicon = load_lexicon()
         self.vocabulary: ConsentVocabulary = load_vocabulary()
         self.classify = label_block_classifier(self.lexicon)
-        self.sites: dict[str, SiteState] = defaultdict(SiteState)
+        # Pages go to disk as they are added (see SiteState); the store is removed by RunResult.close,
+        # or at exit.
+        self.store = PageStore()
+        self._summaries = SummaryFile(self.store)
+        self.sites: dict[str, SiteState] = defaultdict(lambda: SiteState(self.store))
+        self._unit_index: dict[tuple[tuple[int, str], ...], int] = {}
+        self._unit_orders: list[tuple[tuple[int, str], ...]] = []
         self.orphan_errors: list[InputError] = []
         self.orphan_keys: list[OrderKey] = []
         # Archive records that hold no page, by reason ("revisit", "status:404", "type:application/pdf",
@@ -261,9 +300,12 @@ class Engine:
         return self.options.site or site_of(item.source.url)
 
     def _record(self, page: PageReport, rule: RuleSpec, finding: Finding) -> None:
-        """Add a finding of a page or site check; the rule's outcome on the page is the worst one.
+        """Add a finding of a page check (see `_apply`)."""
+        self._apply(page, rule, _result(rule, finding))
+
+    def _apply(self, page: PageReport, rule: RuleSpec, result: Result) -> None:
+        """Add a result of a page or site check; the rule's outcome on the page is the worst one.
         A configuration override may drop it or change its severity; an inline comment may silence it."""
-        result = _result(rule, finding)
         config = self.options.config
         if config is not None and config.overrides:
             for override in config.overrides_for(page.path, page.url):
@@ -271,13 +313,13 @@ class Engine:
                     return
                 if rule.code in override.severity:
                     result.severity = override.severity[rule.code]
-        if page.suppressions and finding.outcome in (Outcome.violation, Outcome.incomplete) \
-                and _suppressed(page, rule.code, finding.location.line if finding.location else 0):
+        if page.suppressions and result.outcome in (Outcome.violation, Outcome.incomplete) \
+                and _suppressed(page, rule.code, result.location.line if result.location else 0):
             return
         page.results.append(result)
         current = page.rule_outcomes.get(rule.code, Outcome.inapplicable)
-        if finding.outcome.rank > current.rank:
-            page.rule_outcomes[rule.code] = finding.outcome
+        if result.outcome.rank > current.rank:
+            page.rule_outcomes[rule.code] = result.outcome
 
     # -- collection ----------------------------------------------------------------------------
     def add(self, item: UnitItem, key: OrderKey | None = None) -> None:
@@ -287,10 +329,17 @@ class Engine:
             self._arrival += 1
             key = ((), self._arrival)
         if isinstance(item, AuditedPage):
-            state = self.sites[item.page.site]
-            state.pages.append(item.page)
-            state.summaries.append(item.summary)
-            state.page_keys.append(key)
+            page = item.page
+            state = self.sites[page.site]
+            state.records.append(self.store.file(RAW_PAGES).append(page.model_dump_json().encode("utf-8")))
+            unit = self._unit_index.get(key[0])
+            if unit is None:
+                unit = self._unit_index[key[0]] = len(self._unit_orders)
+                self._unit_orders.append(key[0])
+            state.units.append(unit)
+            state.positions.append(key[1])
+            state.urls.append(page.url or "")
+            state.summaries.append(self._summaries.add(item.summary))
         elif isinstance(item, InputError):
             if item.site and item.site != NO_SITE:
                 state = self.sites[item.site]
@@ -325,46 +374,85 @@ class Engine:
         self.add(self.audit_page(raw))
 
     # -- site phase ---------------------------------------------------------------------------
-    def _site_phase(self, pages: list[PageReport], summaries: list[PageSummary]) -> None:
-        by_path = {p.path: p for p in pages}
-        for rule in self.rules:
-            if not rule.site_check:
-                continue
-            for report in pages:
-                report.rule_outcomes.setdefault(rule.code, Outcome.inapplicable)
+    def _site_findings(self, summaries: list[StoredSummary]) -> dict[int, list[tuple[int, int]]]:
+        """Run the site checks on the site's summaries (in run order); their findings, as results on
+        disk, by the page's place in that order: (site rule index, record number) in check order.
+        A finding names its page by path: the last page of that path gets it."""
+        site_rules = [rule for rule in self.rules if rule.site_check]
+        if not site_rules:
+            return {}
+        by_path = {s.path: k for k, s in enumerate(summaries)}
+        found = self.store.file("findings")
+        findings: dict[int, list[tuple[int, int]]] = {}
+        for number, rule in enumerate(site_rules):
+            assert rule.site_check is not None
             for path, finding in SITE_CHECKS[rule.site_check].run(summaries):
-                page = by_path.get(path)
-                if page is None:
+                k = by_path.get(path)
+                if k is None:
                     continue
-                self._record(page, rule, finding)
+                record = found.append(_result(rule, finding).model_dump_json().encode("utf-8"))
+                findings.setdefault(k, []).append((number, record))
+        return findings
+
+    def _settle(self, page: PageReport, findings: list[tuple[int, int]]) -> None:
+        """A page as the report shows it: every site rule with an outcome, the site findings added,
+        results and outcomes sorted."""
+        site_rules = [rule for rule in self.rules if rule.site_check]
+        for rule in site_rules:
+            page.rule_outcomes.setdefault(rule.code, Outcome.inapplicable)
+        if findings:
+            found = self.store.file("findings")
+            for number, record in findings:
+                self._apply(page, site_rules[number], Result.model_validate_json(found.get(record)))
+        page.results.sort(key=_result_key)
+        page.rule_outcomes = dict(sorted(page.rule_outcomes.items()))  # as JSON reads them back
 
     def finish(self) -> RunResult:
+        """The site phase and the reports, one site at a time and one page at a time: the pages are
+        settled from the spill file into a second one in report order, which the site reports read."""
         tool = ToolInfo(version=__version__)
         packs = [p.info() for p in self.packs]
         generated_at = _generated_at()
         rule_infos = [r.info() for r in self.rules]
+        rank = {u: r for r, u in enumerate(sorted(range(len(self._unit_orders)), key=self._unit_orders.__getitem__))}
+        raw, settled = self.store.file(RAW_PAGES), self.store.file(SETTLED_PAGES)
+        all_totals = Totals()
+        failing = False
+        unused: list[tuple[str, int, str, tuple[str, ...]]] = []
         sites: dict[str, SiteReport] = {}
         for name in sorted(self.sites):
             state = self.sites[name]
-            order = sorted(range(len(state.pages)), key=state.page_keys.__getitem__)
-            in_order = [state.pages[i] for i in order]
+            units, positions = state.units, state.positions
+            order = sorted(range(len(state.records)), key=lambda i: (rank[units[i]], positions[i]))
             summaries = [state.summaries[i] for i in order]
-            self._site_phase(in_order, summaries)
-            pages = sorted(in_order, key=lambda p: (p.url or "", p.path))
-            for page in pages:
-                page.results.sort(key=_result_key)
-                page.rule_outcomes = dict(sorted(page.rule_outcomes.items()))  # as JSON reads them back
+            findings = self._site_findings(summaries)
+            ai_labels, consent = site_summaries(self._summaries.stream(s.number for s in summaries))
+            self._summaries.forget()
+            final = sorted(range(len(order)), key=lambda k: (state.urls[order[k]], summaries[k].path))
+            site_totals = Totals()
+            first = len(settled)
+            for k in final:
+                page = PageReport.model_validate_json(raw.get(state.records[order[k]]))
+                self._settle(page, findings.get(k, []))
+                count_page(site_totals, page)
+                count_page(all_totals, page)
+                failing = failing or _fails(page, self.options.fail_on)
+                unused.extend((page.path, x.line, x.kind, tuple(x.codes)) for x in page.suppressions
+                              if x.kind != "enable" and x.suppressed == 0)
+                settled.append(page.model_dump_json().encode("utf-8"))
             errors = _sorted_errors(state.errors, state.error_keys)
-            sites[name] = SiteReport(
+            site_totals.pages, site_totals.errors = len(final), len(errors)
+            report = SiteReport(
                 tool=tool, rule_packs=packs, generated_at=generated_at, site=name,
-                fail_on=self.options.fail_on, totals=totals(pages, errors), rules=rule_infos,
-                pages=pages, errors=errors, ai_labels=site_ai_summary(summaries),
-                consent=site_consent_summary(summaries),
+                fail_on=self.options.fail_on, totals=site_totals, rules=rule_infos,
+                pages=[], errors=errors, ai_labels=ai_labels, consent=consent,
                 skipped=dict(sorted(self.skipped_by_site.get(name, {}).items())),
             )
+            report.pages = StoredPages(settled, range(first, len(settled)))
+            sites[name] = report
         orphans = _sorted_errors(self.orphan_errors, self.orphan_keys)
-        all_pages = [p for s in sites.values() for p in s.pages]
-        all_errors = [e for s in sites.values() for e in s.errors] + orphans
+        all_errors = sum(len(s.errors) for s in sites.values()) + len(orphans)
+        all_totals.pages, all_totals.errors = sum(len(s.pages) for s in sites.values()), all_errors
         summaries_ = [
             SiteSummary(site=name, json_report=f"{site_file_stem(name)}.json",
                         html_report=f"{site_file_stem(name)}.html", totals=report.totals)
@@ -372,11 +460,10 @@ class Engine:
         ]
         index = IndexReport(
             tool=tool, rule_packs=packs, generated_at=generated_at, fail_on=self.options.fail_on,
-            exit_code=0, totals=totals(all_pages, all_errors), sites=summaries_, errors=orphans,
-            skipped=dict(sorted(self.skipped.items())),
+            exit_code=2 if all_errors else 1 if failing else 0, totals=all_totals, sites=summaries_,
+            errors=orphans, skipped=dict(sorted(self.skipped.items())),
         )
-        index.exit_code = exit_code(all_pages, all_errors, self.options.fail_on)
-        return RunResult(index, sites)
+        return RunResult(index, sites, unused, self.store)
 
 
 def _sorted_errors(errors: list[InputError], keys: list[OrderKey]) -> list[InputError]:
@@ -433,33 +520,39 @@ def _generated_at() -> str | None:
         return None
 
 
-def totals(pages: list[PageReport], errors: list[InputError]) -> Totals:
-    t = Totals(pages=len(pages), errors=len(errors))
+def totals(pages: Iterable[PageReport], errors: list[InputError]) -> Totals:
+    t = Totals(errors=len(errors))
     for page in pages:
-        # A rule that did not apply leaves no result; count it from the page's rule outcomes.
-        for code, outcome in page.rule_outcomes.items():
-            if outcome == Outcome.inapplicable:
-                t.by_outcome["inapplicable"] = t.by_outcome.get("inapplicable", 0) + 1
-                rule_counts = t.by_rule.setdefault(code, {})
-                rule_counts["inapplicable"] = rule_counts.get("inapplicable", 0) + 1
-        for r in page.results:
-            t.by_outcome[r.outcome.value] = t.by_outcome.get(r.outcome.value, 0) + 1
-            rule = t.by_rule.setdefault(r.code, {})
-            rule[r.outcome.value] = rule.get(r.outcome.value, 0) + 1
-            if r.outcome == Outcome.violation:
-                t.by_severity[r.severity.value] = t.by_severity.get(r.severity.value, 0) + 1
-                t.by_category[r.category.value] = t.by_category.get(r.category.value, 0) + 1
+        t.pages += 1
+        count_page(t, page)
     return t
 
 
-def exit_code(pages: list[PageReport], errors: list[InputError], fail_on: Severity) -> int:
+def count_page(t: Totals, page: PageReport) -> None:
+    """Add one page's results to the counts (not to `pages`)."""
+    # A rule that did not apply leaves no result; count it from the page's rule outcomes.
+    for code, outcome in page.rule_outcomes.items():
+        if outcome == Outcome.inapplicable:
+            t.by_outcome["inapplicable"] = t.by_outcome.get("inapplicable", 0) + 1
+            rule_counts = t.by_rule.setdefault(code, {})
+            rule_counts["inapplicable"] = rule_counts.get("inapplicable", 0) + 1
+    for r in page.results:
+        t.by_outcome[r.outcome.value] = t.by_outcome.get(r.outcome.value, 0) + 1
+        rule = t.by_rule.setdefault(r.code, {})
+        rule[r.outcome.value] = rule.get(r.outcome.value, 0) + 1
+        if r.outcome == Outcome.violation:
+            t.by_severity[r.severity.value] = t.by_severity.get(r.severity.value, 0) + 1
+            t.by_category[r.category.value] = t.by_category.get(r.category.value, 0) + 1
+
+
+def _fails(page: PageReport, fail_on: Severity) -> bool:
+    return any(r.outcome == Outcome.violation and r.severity.rank >= fail_on.rank for r in page.results)
+
+
+def exit_code(pages: Iterable[PageReport], errors: list[InputError], fail_on: Severity) -> int:
     if errors:
         return 2
-    for page in pages:
-        for r in page.results:
-            if r.outcome == Outcome.violation and r.severity.rank >= fail_on.rank:
-                return 1
-    return 0
+    return 1 if any(_fails(page, fail_on) for page in pages) else 0
 
 
 def run(sources: Iterable[PageSource], engine: Engine, page_seconds: float = 0.0) -> RunResult:

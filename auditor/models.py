@@ -7,9 +7,11 @@ it is out of date.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import Enum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
 REPORT_FORMAT_VERSION = "1"
 
@@ -354,10 +356,17 @@ class SiteReport(_Model):
     ai_labels: AILabelSummary = Field(default_factory=AILabelSummary)
     consent: ConsentSummary = Field(default_factory=ConsentSummary)
     rules: list[RuleInfo]
-    pages: list[PageReport]
+    # A list when read from JSON; a lazy sequence read from disk page by page (auditor.pagestore)
+    # when a run made it, so that a site of 100,000 pages is never in memory at once.
+    pages: Sequence[PageReport]
     errors: list[InputError] = Field(default_factory=list)
     # Archive records that hold no page, by reason (revisit, status:404, type:application/pdf ...).
     skipped: dict[str, int] = Field(default_factory=dict)
+
+    @field_serializer("pages", mode="plain", return_type=list[PageReport])
+    def _pages(self, pages: Sequence[PageReport]) -> Any:
+        # A lazy sequence is dumped as the list it stands for (the whole site: small sites, tests).
+        return pages if isinstance(pages, list) else list(pages)
 
 
 class SiteSummary(_Model):

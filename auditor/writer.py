@@ -9,21 +9,17 @@ first, so that a format that fails writes nothing.
 
 from __future__ import annotations
 
-import json
 import os
-import tempfile
-import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 
 from auditor.engine import RunResult
 from auditor.models import SiteReport
 from auditor.report.baseline import BaselineCheck
-from auditor.report.bundle import ReportSet
-from auditor.report.formats import DEFAULT_FORMATS, FormatError, render
-from auditor.report.write import safe_target, to_json, write_atomic
+from auditor.report.bundle import ReportSet, body_chunks
+from auditor.report.formats import DEFAULT_FORMATS, FormatError, collect
+from auditor.report.write import site_json_chunks, to_json, write_atomic, write_temporary
 
 
 @dataclass(frozen=True)
@@ -44,10 +40,11 @@ def report_set(result: RunResult, baseline: BaselineCheck | None = None) -> Repo
 
 
 def emit_reports(bundle: ReportSet, out_dir: Path, formats: Sequence[str] = DEFAULT_FORMATS) -> Emitted:
-    """Render every format but JSON first (a broken format writes nothing), then write the files:
-    the JSON reports streamed, one page at a time."""
+    """Write every format but JSON first, each into a temporary file in the output folder (a format
+    that fails writes nothing: the temporary files are removed), then the JSON reports (streamed,
+    one page at a time), then rename the others into place. Big files (site HTML) are streamed too."""
     others = [f for f in formats if f != "json"]
-    output = render(bundle, others)
+    output = collect(bundle, others)
     json_names: list[str] = []
     if "json" in formats:
         names = {s.site: s.json_report for s in bundle.index.sites}
@@ -63,13 +60,23 @@ def emit_reports(bundle: ReportSet, out_dir: Path, formats: Sequence[str] = DEFA
     written: list[Path] = []
     if output.files or json_names:
         out_dir.mkdir(parents=True, exist_ok=True)
-    if json_names:
-        names = {s.site: s.json_report for s in bundle.index.sites}
-        for site, report in bundle.sites.items():
-            written.append(write_site_json(out_dir, names[site], report))
-        written.append(write_atomic(out_dir, "index.json", to_json(bundle.index)))
-    for name, text in output.files.items():
-        written.append(write_atomic(out_dir, name, text))
+    pending: list[tuple[Path, Path]] = []  # (temporary file, report file)
+    try:
+        for name, body in output.files.items():
+            pending.append(write_temporary(out_dir, name, body_chunks(body)))
+        if json_names:
+            names = {s.site: s.json_report for s in bundle.index.sites}
+            for site, report in bundle.sites.items():
+                written.append(write_site_json(out_dir, names[site], report))
+            written.append(write_atomic(out_dir, "index.json", to_json(bundle.index)))
+        while pending:
+            tmp, target = pending[0]
+            os.replace(tmp, target)
+            pending.pop(0)
+            written.append(target)
+    finally:
+        for tmp, _ in pending:
+            tmp.unlink(missing_ok=True)
     return Emitted(files=written, stdout=output.stdout, step_summary=output.step_summary)
 
 
@@ -77,49 +84,9 @@ def write_reports(result: RunResult, out_dir: Path, formats: Sequence[str] = DEF
     return emit_reports(report_set(result), out_dir, formats).files
 
 
-# -- the site JSON, streamed ----------------------------------------------------------------------
-
-
-def site_json_chunks(report: SiteReport) -> Iterator[str]:
-    """`to_json(report)` in pieces: everything but the pages as one canonical document with a
-    placeholder where the pages go, then each page dumped on its own and indented to its depth.
-    json.dumps with an indent writes a nested value as the same lines, indented by its depth, as it
-    writes the value alone (strings never hold a raw newline), so the bytes are those of to_json."""
-    marker = f"auditor-pages-{uuid.uuid4().hex}"
-    data = report.model_dump(mode="json", exclude={"pages"})
-    data["pages"] = marker
-    text = json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
-    placeholder = f'"{marker}"'
-    before, sep, after = text.partition(placeholder)
-    if not sep or placeholder in after:  # cannot happen: the marker is random; keep the plain way then
-        yield to_json(report)
-        return
-    if not report.pages:
-        yield before + "[]" + after
-        return
-    yield before + "[\n"
-    last = len(report.pages) - 1
-    for i, page in enumerate(report.pages):
-        page_text = json.dumps(page.model_dump(mode="json"), sort_keys=True, indent=2, ensure_ascii=False)
-        yield "    " + page_text.replace("\n", "\n    ") + (",\n" if i < last else "\n")
-    yield "  ]" + after
+# -- the site JSON, streamed (site_json_chunks: auditor.report.write) ------------------------------
 
 
 def write_site_json(out_dir: Path, name: str, report: SiteReport) -> Path:
     """Write a site's JSON report page by page, atomically (a temporary file, then a rename)."""
-    target = safe_target(out_dir, name)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            _write_chunks(fh, site_json_chunks(report))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
-
-
-def _write_chunks(fh: TextIO, chunks: Iterator[str]) -> None:
-    for chunk in chunks:
-        fh.write(chunk)
+    return write_atomic(out_dir, name, site_json_chunks(report))

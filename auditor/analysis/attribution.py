@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from auditor.analysis.attribution_words import AttributionWords, author_kind, brand_keys, credit_kind, load_words
@@ -508,14 +509,12 @@ def _from_markup(facts: PageFacts, result: Attribution) -> None:
             # A link to an author page whose text is a name: "By <a href=/reporters/jane-doe>Jane Doe</a>".
             result.raw_authors.append(Sourced(link.text, "author-link", link.location, link.href))
     for node in facts.nodes:
-        itemprop = node.attrs.get("itemprop")
-        class_text = " ".join(node.classes)
-        if not (itemprop or node.tag == "time" or AUTHOR_CLASS.search(class_text) or DATE_CLASS.search(class_text)):
+        itemprop = node.attrs.get("itemprop") if node.attrs else None
+        by_class, is_date = _class_kinds(node.classes) if node.classes else (False, False)
+        if not (itemprop or node.tag == "time" or by_class or is_date):
             continue  # most nodes: nothing to do with authors or dates
         itemprops = itemprop.lower().split() if itemprop else []
-        by_class = any(AUTHOR_CLASS.search(c) and not NOT_AUTHOR_CLASS.search(c) for c in node.classes)
         is_author = "author" in itemprops or "creator" in itemprops or by_class
-        is_date = bool(DATE_CLASS.search(class_text))
         if not (is_author or is_date or node.tag == "time" or "datepublished" in itemprops):
             continue
         block = _enclosing_block(facts, block_of, node.index)
@@ -541,6 +540,14 @@ def _from_markup(facts: PageFacts, result: Attribution) -> None:
             value = node.attrs.get("content") or node.attrs.get("datetime")
             if value:
                 result.published.append(Sourced(value.strip(), "itemprop", node.location))
+
+
+@lru_cache(maxsize=8192)
+def _class_kinds(classes: tuple[str, ...]) -> tuple[bool, bool]:
+    """(an author's element, a date's element) by its class names. Cached: the same class lists
+    come back on every element of a kind and on every page of a site."""
+    by_class = any(AUTHOR_CLASS.search(c) and not NOT_AUTHOR_CLASS.search(c) for c in classes)
+    return by_class, any(DATE_CLASS.search(c) for c in classes)
 
 
 def _about_main(facts: PageFacts, region: str, item: str | None) -> bool:

@@ -6,7 +6,9 @@ these small records, which is also what lets shards from several runs be merged 
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -115,16 +117,80 @@ def _author_notes(ctx: PageContext) -> list[AuthorNote]:
     return list(notes.values())
 
 
-def site_ai_summary(pages: list[PageSummary]) -> AILabelSummary:
+def site_ai_summary(pages: Iterable[PageSummary]) -> AILabelSummary:
+    return site_summaries(pages)[0]
+
+
+def site_consent_summary(pages: Iterable[PageSummary]) -> ConsentSummary:
+    return site_summaries(pages)[1]
+
+
+def site_summaries(pages: Iterable[PageSummary]) -> tuple[AILabelSummary, ConsentSummary]:
+    """The site's AI-label and consent summaries in one pass over its pages (in run order), which
+    may be read from disk one at a time: nothing but the counts and the site's own lists is kept."""
     items: Counter[str] = Counter()
     labelled: Counter[str] = Counter()
     wordings: Counter[str] = Counter()
     classes: Counter[str] = Counter()
+    cmps: Counter[str] = Counter()
+    trackers: Counter[str] = Counter()
+    with_labels = count = with_notice = before_consent = 0
+    without_notice: list[str] = []  # a heap (of _Desc) of the first names in name order, the last on top
+    tracked: dict[str, tuple[str, ...]] = {}
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per set of trackers, not one per page
     for page in pages:
+        count += 1
         items.update(page.items_by_kind)
         labelled.update(page.labelled_by_kind)
         wordings.update(page.wordings)
         classes.update(page.classes)
+        with_labels += 1 if page.ai_labels else 0
+        name = page.url or page.path
+        if page.notice:
+            with_notice += 1
+        else:
+            _keep_first(without_notice, name, PAGES_WITHOUT_NOTICE)
+        if page.cmp:
+            cmps[page.cmp] += 1
+        trackers.update(page.trackers)
+        if page.trackers:
+            key = tuple(page.trackers)
+            tracked[name] = shared.setdefault(key, key)  # the last page of a name wins, as in a dict
+        before_consent += 1 if page.trackers_before_consent else 0
+    return (_ai_summary(items, labelled, wordings, classes, with_labels),
+            ConsentSummary(
+                pages=count,
+                pages_with_notice=with_notice,
+                pages_without_notice=sorted(str(x) for x in without_notice),
+                cmps=dict(sorted(cmps.items())),
+                trackers=dict(sorted(trackers.items())),
+                trackers_by_page={name: list(tracked[name]) for name in sorted(tracked)},
+                pages_with_trackers_before_consent=before_consent,
+            ))
+
+
+PAGES_WITHOUT_NOTICE = 50
+
+
+class _Desc(str):
+    """A string that sorts backwards, so that a heap keeps the first names in name order on top."""
+
+    __slots__ = ()
+
+    def __lt__(self, other: str) -> bool:
+        return str.__gt__(self, other)
+
+
+def _keep_first(heap: list[str], name: str, limit: int) -> None:
+    """Keep in `heap` the `limit` smallest names seen (with repeats, as `sorted(...)[:limit]` does)."""
+    if len(heap) < limit:
+        heapq.heappush(heap, _Desc(name))
+    elif str.__lt__(name, heap[0]):
+        heapq.heapreplace(heap, _Desc(name))
+
+
+def _ai_summary(items: Counter[str], labelled: Counter[str], wordings: Counter[str], classes: Counter[str],
+                with_labels: int) -> AILabelSummary:
     total, total_labelled = sum(items.values()), sum(labelled.values())
     labels = sum(wordings.values())
     # Consistency: the share of labels that use the site's most common wording (case aside).
@@ -138,25 +204,10 @@ def site_ai_summary(pages: list[PageSummary]) -> AILabelSummary:
         items=total,
         ai_labelled_items=total_labelled,
         share=round(total_labelled / total, 4) if total else 0.0,
-        pages_with_ai_labels=sum(1 for p in pages if p.ai_labels),
+        pages_with_ai_labels=with_labels,
         by_kind={k: KindCount(items=items[k], ai_labelled=labelled.get(k, 0)) for k in sorted(items)},
         wordings=dict(sorted(wordings.items())),
         classes=dict(sorted(classes.items())),
         dominant_wording=dominant or None,
         dominant_share=round(dominant_count / labels, 4) if labels else None,
-    )
-
-
-def site_consent_summary(pages: list[PageSummary]) -> ConsentSummary:
-    cmps: Counter[str] = Counter(p.cmp for p in pages if p.cmp)
-    trackers: Counter[str] = Counter(name for p in pages for name in p.trackers)
-    return ConsentSummary(
-        pages=len(pages),
-        pages_with_notice=sum(1 for p in pages if p.notice),
-        pages_without_notice=sorted(p.url or p.path for p in pages if not p.notice)[:50],
-        cmps=dict(sorted(cmps.items())),
-        trackers=dict(sorted(trackers.items())),
-        trackers_by_page={p.url or p.path: p.trackers for p in sorted(pages, key=lambda p: p.url or p.path)
-                          if p.trackers},
-        pages_with_trackers_before_consent=sum(1 for p in pages if p.trackers_before_consent),
     )

@@ -4,7 +4,7 @@ baseline check when there is one. Reporters read this and nothing else (never pa
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -58,12 +58,25 @@ def site_rules(report: SiteReport) -> list[RuleInfo]:
     return rules
 
 
+# A report file's text: whole, or a function that gives it in pieces when it is written (reports
+# of big sites are streamed to disk, never held in memory whole).
+Body = str | Callable[[], Iterable[str]]
+
+
+def body_chunks(body: Body) -> Iterable[str]:
+    return (body,) if isinstance(body, str) else body()
+
+
+def body_text(body: Body) -> str:
+    return body if isinstance(body, str) else "".join(body())
+
+
 @dataclass
 class Output:
     """What a reporter produces: files for the output folder (name -> text), text for stdout, and
     Markdown for a CI step summary."""
 
-    files: dict[str, str] = field(default_factory=dict)
+    files: dict[str, Body] = field(default_factory=dict)
     stdout: str = ""
     step_summary: str = ""
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from auditor.models import Outcome, PageReport, Result, SiteReport
@@ -35,11 +36,20 @@ _SEP = "\x1f"
 
 
 @dataclass(frozen=True, slots=True)
+class PageRef:
+    """The page of a finding: its path and URL, not the page itself (a run's findings are kept
+    together, its pages are not)."""
+
+    path: str
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """A violation with where it was found and its fingerprint."""
 
     site: str
-    page: PageReport
+    page: PageRef
     result: Result
     fingerprint: str
 
@@ -55,7 +65,7 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-def page_key(page: PageReport) -> str:
+def page_key(page: PageReport | PageRef) -> str:
     """The page as fingerprints name it: its URL, else its path with `./` and backslashes tidied."""
     if page.url:
         return page.url
@@ -65,7 +75,7 @@ def page_key(page: PageReport) -> str:
     return path
 
 
-def base_fingerprint(site: str, page: PageReport, result: Result) -> str:
+def base_fingerprint(site: str, page: PageReport | PageRef, result: Result) -> str:
     """The fingerprint of a result before its occurrence number is added."""
     item = result.item
     parts = (
@@ -85,6 +95,7 @@ def page_findings(site: str, page: PageReport) -> list[Finding]:
     """The page's violations, in report order, each with its fingerprint."""
     seen: dict[str, int] = {}
     findings: list[Finding] = []
+    ref = PageRef(page.path, page.url)
     for result in page.results:
         if result.outcome != Outcome.violation:
             continue
@@ -92,10 +103,16 @@ def page_findings(site: str, page: PageReport) -> list[Finding]:
         n = seen.get(base, 0)
         seen[base] = n + 1
         digest = hashlib.sha256(f"{base}{_SEP}{n}".encode()).hexdigest()
-        findings.append(Finding(site=site, page=page, result=result, fingerprint=digest))
+        findings.append(Finding(site=site, page=ref, result=result, fingerprint=digest))
     return findings
 
 
 def site_findings(report: SiteReport) -> list[Finding]:
     """Every violation of a site report, pages in report order."""
-    return [f for page in report.pages for f in page_findings(report.site, page)]
+    return list(iter_site_findings(report))
+
+
+def iter_site_findings(report: SiteReport) -> Iterator[Finding]:
+    """Every violation of a site report, pages in report order, read one page at a time."""
+    for page in report.pages:
+        yield from page_findings(report.site, page)

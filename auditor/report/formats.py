@@ -14,17 +14,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 
-from auditor.report.bundle import Output, ReportSet
+from auditor.report.bundle import Body, Output, ReportSet, body_text
 from auditor.report.github import github_reporter
 from auditor.report.gitlab import gitlab_reporter
-from auditor.report.html import render_index_html, render_site_html
+from auditor.report.html import render_index_html, site_html_chunks
 from auditor.report.junit import junit_reporter
 from auditor.report.markdown import markdown_reporter
 from auditor.report.sarif import sarif_reporter
 from auditor.report.text import text_reporter
-from auditor.report.write import to_json
+from auditor.report.write import site_json_chunks, to_json
 
 Reporter = Callable[[ReportSet], Output]
 
@@ -36,27 +37,27 @@ class FormatError(ValueError):
 DEFAULT_FORMATS: tuple[str, ...] = ("json", "html")
 
 
-def _unique(files: dict[str, str], name: str, site: str) -> None:
+def _unique(files: Mapping[str, object], name: str, site: str) -> None:
     if name in files:
         raise FormatError(f"two sites would share the report file {name!r} (the second is {site!r})")
 
 
 def json_reporter(bundle: ReportSet) -> Output:
-    files: dict[str, str] = {}
+    files: dict[str, Body] = {}
     names = {s.site: s.json_report for s in bundle.index.sites}
     for site, report in bundle.sites.items():
         _unique(files, names[site], site)
-        files[names[site]] = to_json(report)
+        files[names[site]] = partial(site_json_chunks, report)
     files["index.json"] = to_json(bundle.index)
     return Output(files=files)
 
 
 def html_reporter(bundle: ReportSet) -> Output:
-    files: dict[str, str] = {}
+    files: dict[str, Body] = {}
     names = {s.site: s.html_report for s in bundle.index.sites}
     for site, report in bundle.sites.items():
         _unique(files, names[site], site)
-        files[names[site]] = render_site_html(report)
+        files[names[site]] = partial(site_html_chunks, report)  # rendered as it is written
     files["index.html"] = render_index_html(bundle.index)
     return Output(files=files)
 
@@ -90,7 +91,16 @@ def parse_formats(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def render(bundle: ReportSet, formats: Iterable[str]) -> Output:
-    """Every format's output together; a file name two formats (or two sites) would share is an error."""
+    """Every format's output together, as text; a file name two formats (or two sites) would share
+    is an error."""
+    merged = collect(bundle, formats)
+    merged.files = {name: body_text(body) for name, body in merged.files.items()}
+    return merged
+
+
+def collect(bundle: ReportSet, formats: Iterable[str]) -> Output:
+    """Every format's output together, big files still to be streamed (see `Body`); a file name two
+    formats (or two sites) would share is an error."""
     merged = Output()
     owner: dict[str, str] = {}
     for name in formats:

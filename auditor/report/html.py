@@ -18,13 +18,19 @@ scheme, report file names of the tool's own making and the report's own `#fragme
 from __future__ import annotations
 
 import base64
+import bisect
 import hashlib
+import json
+import pickle
 import re
+import tempfile
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
+from typing import BinaryIO
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -115,9 +121,14 @@ def _env() -> Environment:
 
 
 def _render(template: str, *, script: bool, **context: object) -> str:
+    return "".join(_generate(template, script=script, **context))
+
+
+def _generate(template: str, *, script: bool, **context: object) -> Iterator[str]:
+    """The template's text in pieces, as Jinja produces it (nothing is joined in memory)."""
     css = _asset("report.css")
     js = _asset("report.js") if script else None
-    return _env().get_template(template).render(
+    return _env().get_template(template).generate(
         csp=content_security_policy(css, js),
         # Our own static assets, never page data: inserted verbatim so that the hashes match.
         css=Markup(css),
@@ -225,7 +236,7 @@ class Snip:
 class FindingView:
     result: Result
     page_no: int
-    page: PageReport
+    page: PageLabel
     at: Snip | None
     evidence: tuple[Snip, ...]
     thumbnail: str | None = None  # a JPEG data URI the tool made itself (ProvenanceRecord.thumbnail)
@@ -238,8 +249,9 @@ THUMB_PREFIX = "data:image/jpeg;base64,"
 @dataclass(frozen=True)
 class RuleGroup:
     rule: RuleInfo
-    findings: tuple[FindingView, ...]
+    findings: Iterable[FindingView]  # in report order, read back from disk as the template goes
     counts: dict[str, int]
+    worst: int  # the rank of its worst outcome
 
 
 @dataclass(frozen=True)
@@ -293,7 +305,7 @@ class Facet:
 @dataclass(frozen=True)
 class WorstPage:
     page_no: int
-    page: PageReport
+    page: PageLabel
     violations: dict[str, int]
     incomplete: int
 
@@ -329,17 +341,33 @@ def _fails(severity: Severity, fail_on: Severity) -> bool:
     return severity.rank >= fail_on.rank
 
 
-def _verdict(key: str, title: str, results: Sequence[Result], fail_on: Severity) -> Verdict:
-    violations = Counter(r.severity.value for r in results if r.outcome is Outcome.violation)
-    failing = [r for r in results if r.outcome is Outcome.violation and _fails(r.severity, fail_on)]
-    incomplete = sum(1 for r in results if r.outcome is Outcome.incomplete)
-    passed = sum(1 for r in results if r.outcome is Outcome.passed)
-    below = sum(violations.values()) - len(failing)
+@dataclass
+class Tally:
+    """Counts of results that a verdict is drawn from (one per category, one for the site)."""
+
+    violations: Counter[str] = field(default_factory=Counter)  # by severity
+    failing: int = 0  # violations at or above the fail-on level
+    incomplete: int = 0
+    passed: int = 0
+
+    def add(self, r: Result, fail_on: Severity) -> None:
+        if r.outcome is Outcome.violation:
+            self.violations[r.severity.value] += 1
+            self.failing += 1 if _fails(r.severity, fail_on) else 0
+        elif r.outcome is Outcome.incomplete:
+            self.incomplete += 1
+        elif r.outcome is Outcome.passed:
+            self.passed += 1
+
+
+def _verdict(key: str, title: str, tally: Tally, fail_on: Severity) -> Verdict:
+    violations, incomplete, passed, failing = tally.violations, tally.incomplete, tally.passed, tally.failing
+    below = sum(violations.values()) - failing
     by_sev = {s: violations.get(s, 0) for s in SEVERITIES}
     if failing:
         detail = ", ".join(f"{by_sev[s]} {s}" for s in SEVERITIES if by_sev[s])
         return Verdict(key, title, "fail", "Fails", SYMBOLS["fail"],
-                       f"{_plural(len(failing), 'violation')} at or above the fail-on level "
+                       f"{_plural(failing, 'violation')} at or above the fail-on level "
                        f"({fail_on.value}); all violations: {detail}.", by_sev, incomplete, passed)
     if below or incomplete:
         bits = []
@@ -356,7 +384,6 @@ def _verdict(key: str, title: str, results: Sequence[Result], fail_on: Severity)
                    "No rule of this category applied to these pages.", by_sev, incomplete, passed)
 
 
-
 def _site_verdict_from_totals(totals: Totals, fail_on: Severity) -> tuple[str, str]:
     """(state, word) of a whole site from its totals alone, as the index shows it; the same rule as
     the site report's verdict."""
@@ -367,20 +394,6 @@ def _site_verdict_from_totals(totals: Totals, fail_on: Severity) -> tuple[str, s
     if totals.by_outcome.get("pass", 0):
         return "pass", "Passes"
     return "none", "Not applicable"
-
-
-def _all_rules(report: SiteReport) -> list[RuleInfo]:
-    """The pack's rules, then any rule that has results but is not described (so none is hidden)."""
-    rules = list(report.rules)
-    known = {r.code for r in rules}
-    for page in report.pages:
-        for res in page.results:
-            if res.code not in known:
-                known.add(res.code)
-                rules.append(RuleInfo(code=res.code, name=res.name, category=res.category,
-                                      severity=res.severity, summary="", rationale="",
-                                      remediation=""))
-    return rules
 
 
 def _finding(result: Result, page_no: int, page: PageReport,
@@ -403,7 +416,8 @@ def _finding(result: Result, page_no: int, page: PageReport,
         if key(e) not in seen:
             seen.add(key(e))
             evidence.append(snip(e))
-    return FindingView(result=result, page_no=page_no, page=page, at=at, evidence=tuple(evidence),
+    return FindingView(result=result, page_no=page_no, page=PageLabel(page.path, page.title), at=at,
+                       evidence=tuple(evidence),
                        thumbnail=_thumbnail_of(page, result))
 
 
@@ -415,28 +429,6 @@ def _thumbnail_of(page: PageReport, result: Result) -> str | None:
         if card.image.id == result.item.id and card.thumbnail and card.thumbnail.startswith(THUMB_PREFIX):
             return card.thumbnail
     return None
-
-
-def _groups(report: SiteReport, rules: list[RuleInfo]) -> list[RuleGroup]:
-    by_code: dict[str, list[FindingView]] = {}
-    for page_no, page in enumerate(report.pages):
-        disclosed: dict[tuple[int, int], list[str]] = {}
-        for d in page.disclosures:
-            disclosed.setdefault((d.location.line, d.location.column), []).append(d.text)
-        for res in page.results:
-            by_code.setdefault(res.code, []).append(_finding(res, page_no, page, disclosed))
-    groups: list[RuleGroup] = []
-    for rule in rules:
-        found = by_code.get(rule.code)
-        if not found:
-            continue
-        found.sort(key=lambda f: (-f.result.outcome.rank, f.page_no))  # stable: keeps page order
-        counts = Counter(f.result.outcome.value for f in found)
-        groups.append(RuleGroup(rule=rule, findings=tuple(found),
-                                counts={o: counts.get(o, 0) for o in RESULT_OUTCOMES}))
-    groups.sort(key=lambda g: (-max(f.result.outcome.rank for f in g.findings), -g.rule.severity.rank,
-                               g.rule.code))
-    return groups
 
 
 @dataclass(frozen=True)
@@ -521,16 +513,15 @@ def _consent_chart(report: SiteReport) -> Chart:
                    ("c-warning", "loads trackers"), ("c-rest", "other pages")])
 
 
-def _worst_pages(report: SiteReport) -> tuple[list[WorstPage], Chart]:
-    scored: list[WorstPage] = []
-    for n, page in enumerate(report.pages):
-        v = Counter(r.severity.value for r in page.results if r.outcome is Outcome.violation)
-        inc = sum(1 for r in page.results if r.outcome is Outcome.incomplete)
-        if v or inc:
-            scored.append(WorstPage(n, page, {s: v.get(s, 0) for s in SEVERITIES}, inc))
-    scored.sort(key=lambda w: (-w.violations["error"], -w.violations["warning"], -w.violations["info"],
-                               -w.incomplete, w.page.path))
-    worst = scored[:WORST_PAGES]
+@dataclass(frozen=True)
+class PageLabel:
+    """What the dashboard shows of a page: its path and title (not the page itself)."""
+
+    path: str
+    title: str | None
+
+
+def _worst_chart(worst: list[WorstPage], scored: int) -> Chart:
     scale = max((sum(w.violations.values()) + w.incomplete for w in worst), default=0)
     rows = [
         _bar_row(i, w.page.title or w.page.path,
@@ -545,60 +536,191 @@ def _worst_pages(report: SiteReport) -> tuple[list[WorstPage], Chart]:
         f"{_clip(w.page.path, 60)}: {w.violations['error']} error, {w.violations['warning']} warning, "
         f"{w.violations['info']} info violation(s), {w.incomplete} incomplete" for w in worst
     ) or "No page has a violation or an incomplete result."
-    chart = _chart("chart-pages", f"Worst pages (top {WORST_PAGES})" if len(scored) > WORST_PAGES
-                   else "Pages with findings", desc, rows,
-                   [("c-error", "error violations"), ("c-warning", "warning violations"),
-                    ("c-info", "info violations"), ("c-incomplete", "incomplete")])
-    return worst, chart
+    return _chart("chart-pages", f"Worst pages (top {WORST_PAGES})" if scored > WORST_PAGES
+                  else "Pages with findings", desc, rows,
+                  [("c-error", "error violations"), ("c-warning", "warning violations"),
+                   ("c-info", "info violations"), ("c-incomplete", "incomplete")])
 
 
-def _facets(report: SiteReport, rules: list[RuleInfo]) -> dict[str, list[Facet]]:
-    results = [r for page in report.pages for r in page.results]
-    outcome = Counter(r.outcome.value for r in results)
-    severity = Counter(r.severity.value for r in results)
-    category = Counter(r.category.value for r in results)
-    rule = Counter(r.code for r in results)
-    return {
-        "o": [Facet(o, o, outcome.get(o, 0)) for o in RESULT_OUTCOMES],
-        "s": [Facet(s, s, severity.get(s, 0)) for s in SEVERITIES],
-        "c": [Facet(c.value, CATEGORY_TITLES.get(c.value, c.value), category.get(c.value, 0)) for c in Category],
-        "r": [Facet(r.code, f"{r.code} {r.name}", rule[r.code]) for r in rules if rule.get(r.code)],
-        "p": [Facet(str(n), p.path, len(p.results)) for n, p in enumerate(report.pages) if p.results],
-    }
+class _Spooled:
+    """Findings of one rule written to files now (pickled, in a private temporary folder) and read
+    back, one at a time, each time the template iterates them."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        self.paths = paths
+
+    def __iter__(self) -> Iterator[FindingView]:
+        for path in self.paths:
+            with open(path, "rb") as fh:
+                while True:
+                    try:
+                        yield pickle.load(fh)
+                    except EOFError:
+                        break
+
+
+class _PageFacets:
+    """The page filter's options, one per page with results, read back from a file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __iter__(self) -> Iterator[Facet]:
+        with open(self.path, encoding="utf-8") as fh:
+            for line in fh:
+                n, path, count = json.loads(line)
+                yield Facet(str(n), path, count)
+
+
+class _SiteScan:
+    """One pass over a site's pages that gathers everything the report shows before its page list:
+    rules, verdicts, filters, the worst pages, and each finding rendered into a file per rule and
+    outcome (in page order), so that no page and no finding is kept in memory."""
+
+    def __init__(self, report: SiteReport, folder: Path) -> None:
+        self.report = report
+        self.folder = folder
+        self.rules: list[RuleInfo] = list(report.rules)
+        self.tallies: dict[Category, Tally] = {c: Tally() for c in Category}
+        self.overall = Tally()
+        self.outcome: Counter[str] = Counter()
+        self.severity: Counter[str] = Counter()
+        self.category: Counter[str] = Counter()
+        self.by_rule: Counter[str] = Counter()
+        self.counts: dict[str, Counter[str]] = {}
+        self.findings_total = 0
+        self.pages = 0
+        self.worst: list[tuple[tuple[int, int, int, int, str, int], WorstPage]] = []
+        self.scored = 0
+        self._buckets: dict[tuple[str, str], BinaryIO] = {}
+        self._bucket_paths: dict[tuple[str, str], Path] = {}
+        self.page_facets = folder / "pages.jsonl"
+
+    def run(self) -> None:
+        fail_on = self.report.fail_on
+        known = {r.code: r for r in self.rules}
+        try:
+            with open(self.page_facets, "w", encoding="utf-8") as facets:
+                for n, page in enumerate(self.report.pages):
+                    self.pages += 1
+                    if page.results:
+                        facets.write(json.dumps([n, page.path, len(page.results)], ensure_ascii=False) + "\n")
+                    disclosed: dict[tuple[int, int], list[str]] = {}
+                    for d in page.disclosures:
+                        disclosed.setdefault((d.location.line, d.location.column), []).append(d.text)
+                    violations: Counter[str] = Counter()
+                    incomplete = 0
+                    for res in page.results:
+                        rule = known.get(res.code)
+                        if rule is None:  # a rule with results but no description: shown all the same
+                            rule = known[res.code] = RuleInfo(code=res.code, name=res.name, category=res.category,
+                                                              severity=res.severity, summary="", rationale="",
+                                                              remediation="")
+                            self.rules.append(rule)
+                        self.overall.add(res, fail_on)
+                        self.tallies[res.category].add(res, fail_on)
+                        self.outcome[res.outcome.value] += 1
+                        self.severity[res.severity.value] += 1
+                        self.category[res.category.value] += 1
+                        self.by_rule[res.code] += 1
+                        self.counts.setdefault(res.code, Counter())[res.outcome.value] += 1
+                        if res.outcome is Outcome.violation:
+                            violations[res.severity.value] += 1
+                        elif res.outcome is Outcome.incomplete:
+                            incomplete += 1
+                        self._write(_finding(res, n, page, disclosed))
+                    if violations or incomplete:
+                        self._score(n, page, violations, incomplete)
+        finally:
+            for fh in self._buckets.values():
+                fh.close()
+
+    def _write(self, view: FindingView) -> None:
+        """Into the file of its rule and outcome: the report lists them by rule, worst outcome first,
+        then in page order."""
+        self.findings_total += 1
+        key = (view.result.code, view.result.outcome.value)
+        fh = self._buckets.get(key)
+        if fh is None:
+            path = self.folder / f"findings-{len(self._buckets)}.pickle"
+            self._bucket_paths[key] = path
+            fh = self._buckets[key] = open(path, "wb")  # noqa: SIM115 - closed in run()
+        pickle.dump(view, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def _score(self, n: int, page: PageReport, violations: Counter[str], incomplete: int) -> None:
+        self.scored += 1
+        v = {s: violations.get(s, 0) for s in SEVERITIES}
+        key = (-v["error"], -v["warning"], -v["info"], -incomplete, page.path, n)
+        if len(self.worst) == WORST_PAGES and key >= self.worst[-1][0]:
+            return
+        bisect.insort(self.worst, (key, WorstPage(n, PageLabel(page.path, page.title), v, incomplete)),
+                      key=lambda entry: entry[0])
+        del self.worst[WORST_PAGES:]
+
+    def groups(self) -> list[RuleGroup]:
+        ranks = sorted(Outcome, key=lambda o: -o.rank)
+        groups: list[RuleGroup] = []
+        for rule in self.rules:
+            counts = self.counts.get(rule.code)
+            if not counts:
+                continue
+            paths = [self._bucket_paths[(rule.code, o.value)] for o in ranks
+                     if (rule.code, o.value) in self._bucket_paths]
+            worst = max(Outcome(o).rank for o in counts)
+            groups.append(RuleGroup(rule=rule, findings=_Spooled(paths),
+                                    counts={o: counts.get(o, 0) for o in RESULT_OUTCOMES}, worst=worst))
+        groups.sort(key=lambda g: (-g.worst, -g.rule.severity.rank, g.rule.code))
+        return groups
+
+    def facets(self) -> dict[str, Iterable[Facet]]:
+        return {
+            "o": [Facet(o, o, self.outcome.get(o, 0)) for o in RESULT_OUTCOMES],
+            "s": [Facet(s, s, self.severity.get(s, 0)) for s in SEVERITIES],
+            "c": [Facet(c.value, CATEGORY_TITLES.get(c.value, c.value), self.category.get(c.value, 0))
+                  for c in Category],
+            "r": [Facet(r.code, f"{r.code} {r.name}", self.by_rule[r.code]) for r in self.rules
+                  if self.by_rule.get(r.code)],
+            "p": _PageFacets(self.page_facets),
+        }
 
 
 def render_site_html(report: SiteReport) -> str:
     """The HTML report of one site: dashboard, findings with filters, rules, pages."""
-    rules = _all_rules(report)
-    groups = _groups(report, rules)
-    results = [r for page in report.pages for r in page.results]
-    verdicts = [
-        _verdict(c.value, CATEGORY_TITLES[c.value], [r for r in results if r.category is c], report.fail_on)
-        for c in Category
-    ]
-    overall = _verdict("site", report.site, results, report.fail_on)
-    worst, worst_chart = _worst_pages(report)
-    rule_rows = _rule_rows(report, rules)
-    return _render(
-        "site.html.j2",
-        script=True,
-        report=report,
-        rules=rules,
-        rule_names={r.code: r.name for r in rules},
-        groups=groups,
-        grouped={g.rule.code for g in groups},
-        findings_total=len(results),
-        open_findings=len(results) <= OPEN_FINDINGS_UP_TO,
-        open_pages=len(report.pages) <= OPEN_PAGES_UP_TO,
-        overall=overall,
-        verdicts=verdicts,
-        facets=_facets(report, rules),
-        rule_rows=rule_rows,
-        charts={"rules": _rule_chart(rule_rows), "ai": _ai_chart(report),
-                "consent": _consent_chart(report), "pages": worst_chart},
-        worst=worst,
-        chart_w=CHART_W, label_w=CHART_LABEL_W, bar_w=CHART_BAR_W, row_h=CHART_ROW, bar_h=CHART_BAR_H,
-    )
+    return "".join(site_html_chunks(report))
+
+
+def site_html_chunks(report: SiteReport) -> Iterator[str]:
+    """The HTML report of one site, in pieces: the pages are read twice, one at a time (once for
+    the dashboard, filters and findings, which go to a temporary folder, once for the page list)."""
+    with tempfile.TemporaryDirectory(prefix="auditor-html-") as folder:
+        scan = _SiteScan(report, Path(folder))
+        scan.run()
+        rules = scan.rules
+        groups = scan.groups()
+        verdicts = [_verdict(c.value, CATEGORY_TITLES[c.value], scan.tallies[c], report.fail_on) for c in Category]
+        overall = _verdict("site", report.site, scan.overall, report.fail_on)
+        worst = [w for _, w in scan.worst]
+        rule_rows = _rule_rows(report, rules)
+        yield from _generate(
+            "site.html.j2",
+            script=True,
+            report=report,
+            rules=rules,
+            rule_names={r.code: r.name for r in rules},
+            groups=groups,
+            grouped={g.rule.code for g in groups},
+            findings_total=scan.findings_total,
+            open_findings=scan.findings_total <= OPEN_FINDINGS_UP_TO,
+            open_pages=scan.pages <= OPEN_PAGES_UP_TO,
+            overall=overall,
+            verdicts=verdicts,
+            facets=scan.facets(),
+            rule_rows=rule_rows,
+            charts={"rules": _rule_chart(rule_rows), "ai": _ai_chart(report),
+                    "consent": _consent_chart(report), "pages": _worst_chart(worst, scan.scored)},
+            worst=worst,
+            chart_w=CHART_W, label_w=CHART_LABEL_W, bar_w=CHART_BAR_W, row_h=CHART_ROW, bar_h=CHART_BAR_H,
+        )
 
 
 @dataclass(frozen=True)

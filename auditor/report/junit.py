@@ -15,7 +15,10 @@ No times or timestamps: same input, same bytes.
 from __future__ import annotations
 
 import re
+import tempfile
 from collections import defaultdict
+from collections.abc import Iterator
+from functools import partial
 
 from lxml import etree
 
@@ -111,19 +114,48 @@ def _error_suite(parent: etree._Element, error: InputError) -> tuple[int, ...]:
 
 
 def render_junit(bundle: ReportSet) -> str:
-    root = etree.Element("testsuites", name="auditor")
+    return "".join(junit_chunks(bundle))
+
+
+def junit_chunks(bundle: ReportSet) -> Iterator[str]:
+    """The JUnit document in pieces. Each page's suite is made and serialised on its own (indented
+    as inside the document) into a temporary file, since the root element carries the totals; then
+    the root, the suites read back, and the end: no page and no element tree of the run is kept."""
     totals = [0, 0, 0, 0]
-    for report in bundle.sites.values():
-        for page in report.pages:
-            for i, n in enumerate(_page_suite(root, bundle, report, page)):
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as suites:
+        for report in bundle.sites.values():
+            for page in report.pages:
+                holder = etree.Element("testsuites")
+                for i, n in enumerate(_page_suite(holder, bundle, report, page)):
+                    totals[i] += n
+                suites.write(_inner(holder))
+        for error in bundle.errors:
+            holder = etree.Element("testsuites")
+            for i, n in enumerate(_error_suite(holder, error)):
                 totals[i] += n
-    for error in bundle.errors:
-        for i, n in enumerate(_error_suite(root, error)):
-            totals[i] += n
-    _counts(root, *totals)
-    body = etree.tostring(root, encoding="unicode", pretty_print=True)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body
+            suites.write(_inner(holder))
+        root = etree.Element("testsuites", name="auditor")
+        _counts(root, *totals)
+        yield '<?xml version="1.0" encoding="UTF-8"?>\n'
+        if not suites.tell():
+            yield etree.tostring(root, encoding="unicode", pretty_print=True)
+            return
+        head = etree.tostring(root, encoding="unicode", pretty_print=True)
+        assert head.endswith("/>\n")
+        yield head[:-3] + ">\n"
+        suites.seek(0)
+        while chunk := suites.read(1 << 16):
+            yield chunk
+        yield "</testsuites>\n"
+
+
+def _inner(holder: etree._Element) -> str:
+    """The children of `holder` as pretty-printed inside their parent: its start and end tags cut."""
+    text = etree.tostring(holder, encoding="unicode", pretty_print=True)
+    first = text.index("\n") + 1
+    assert text.endswith("</testsuites>\n")
+    return text[first:-len("</testsuites>\n")]
 
 
 def junit_reporter(bundle: ReportSet) -> Output:
-    return Output(files={FILE_NAME: render_junit(bundle)})
+    return Output(files={FILE_NAME: partial(junit_chunks, bundle)})

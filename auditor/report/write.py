@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import uuid
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pydantic import BaseModel
+
+from auditor.models import SiteReport
 
 
 def to_json(model: BaseModel) -> str:
@@ -26,16 +30,54 @@ def safe_target(out_dir: Path, name: str) -> Path:
     return target
 
 
-def write_atomic(out_dir: Path, name: str, text: str) -> Path:
-    """Write via a temporary file and rename, so a reader never sees half a report."""
+def write_atomic(out_dir: Path, name: str, text: str | Iterable[str]) -> Path:
+    """Write via a temporary file and rename, so a reader never sees half a report. `text` may be
+    given in pieces (streamed, never joined in memory)."""
+    tmp, target = write_temporary(out_dir, name, (text,) if isinstance(text, str) else text)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def write_temporary(out_dir: Path, name: str, chunks: Iterable[str]) -> tuple[Path, Path]:
+    """Write a report under a temporary name beside its target (`.NAME.*.tmp`, removed again if
+    anything fails, Ctrl-C included); the temporary file and the target, for the caller to rename."""
     target = safe_target(out_dir, name)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+            for chunk in chunks:
+                fh.write(chunk)
         os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return target
+    return Path(tmp), target
+
+
+def site_json_chunks(report: SiteReport) -> Iterator[str]:
+    """`to_json(report)` in pieces: everything but the pages as one canonical document with a
+    placeholder where the pages go, then each page dumped on its own and indented to its depth.
+    json.dumps with an indent writes a nested value as the same lines, indented by its depth, as it
+    writes the value alone (strings never hold a raw newline), so the bytes are those of to_json."""
+    marker = f"auditor-pages-{uuid.uuid4().hex}"
+    data = report.model_dump(mode="json", exclude={"pages"})
+    data["pages"] = marker
+    text = json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    placeholder = f'"{marker}"'
+    before, sep, after = text.partition(placeholder)
+    if not sep or placeholder in after:  # cannot happen: the marker is random; keep the plain way then
+        yield to_json(report)
+        return
+    if not report.pages:
+        yield before + "[]" + after
+        return
+    yield before + "[\n"
+    last = len(report.pages) - 1
+    for i, page in enumerate(report.pages):
+        page_text = json.dumps(page.model_dump(mode="json"), sort_keys=True, indent=2, ensure_ascii=False)
+        yield "    " + page_text.replace("\n", "\n    ") + (",\n" if i < last else "\n")
+    yield "  ]" + after

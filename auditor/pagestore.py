@@ -1,0 +1,308 @@
+"""Page reports on disk while a run collects them, so that memory stays flat however big the crawl.
+
+Why: the site phase and the reports need every page of a site, but never all of them at once. A
+page's report is tens of kilobytes of JSON and several times that as Python objects; a crawl of
+100,000 pages held in memory needed 16 GB. So `Engine.add` writes each page (and its summary for the
+site phase) to a spill file as compressed JSON and keeps only its place; `Engine.finish` settles the
+pages one at a time (site findings added, results sorted) into a second file in report order, and
+the site reports read their pages from there (`StoredPages`, a lazy sequence), one page at a time.
+
+The files live in a private temporary folder (never in the output folder), removed by `close()`,
+when the store is garbage-collected, or at interpreter exit (also after Ctrl-C); a process forked
+from this one never removes them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import weakref
+import zlib
+from array import array
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import BinaryIO, overload
+
+from auditor.analysis.summary import AuthorNote, PageSummary, TeaserLink
+from auditor.facts.model import SourceLocation
+from auditor.models import ItemRef, PageReport
+from auditor.shards import SummaryModel, summary_from_model, summary_model
+
+_LEVEL = 1  # compression level: the files are written once and read a few times; speed over size
+
+
+def _remove(folder: str, owner: int) -> None:
+    if os.getpid() == owner:  # never from a forked child: the folder is its parent's
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+class SpillFolder:
+    """A private temporary folder, created on first use and removed on `close()`, garbage
+    collection or interpreter exit."""
+
+    def __init__(self, prefix: str = "auditor-store-") -> None:
+        self._prefix = prefix
+        self._path: Path | None = None
+        self._finalizer: weakref.finalize | None = None  # type: ignore[type-arg]
+
+    @property
+    def path(self) -> Path:
+        if self._path is None:
+            folder = tempfile.mkdtemp(prefix=self._prefix)
+            self._path = Path(folder)
+            self._finalizer = weakref.finalize(self, _remove, folder, os.getpid())
+        return self._path
+
+    @property
+    def exists(self) -> bool:
+        return self._path is not None and self._path.exists()
+
+    def close(self) -> None:
+        if self._finalizer is not None:
+            self._finalizer()
+
+
+class RecordFile:
+    """Append-only records (bytes, zlib-compressed) in one file; in memory only their offsets and
+    lengths (12 bytes a record). Read back one by one, by number or as a stream."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._out: BinaryIO | None = open(path, "wb")  # noqa: SIM115 - closed by finish_writing/close
+        self._offsets = array("q")
+        self._lengths = array("l")
+        self._size = 0
+        self._reader: BinaryIO | None = None
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    def append(self, data: bytes) -> int:
+        """Write one record; its number."""
+        if self._out is None:
+            raise ValueError(f"{self.path} is closed for writing")
+        blob = zlib.compress(data, _LEVEL)
+        self._out.write(blob)
+        self._offsets.append(self._size)
+        self._lengths.append(len(blob))
+        self._size += len(blob)
+        return len(self._offsets) - 1
+
+    def _flush(self) -> None:
+        if self._out is not None:
+            self._out.flush()
+
+    def finish_writing(self) -> None:
+        if self._out is not None:
+            self._out.close()
+            self._out = None
+
+    def get(self, number: int) -> bytes:
+        self._flush()
+        if self._reader is None:
+            self._reader = open(self.path, "rb")  # noqa: SIM115 - closed by close()
+        self._reader.seek(self._offsets[number])
+        return zlib.decompress(self._reader.read(self._lengths[number]))
+
+    def stream(self, numbers: Iterable[int]) -> Iterator[bytes]:
+        """Records in the given order, through a handle of their own (so that two streams of the same
+        file can be read at once); sequential numbers read sequentially."""
+        self._flush()
+        with open(self.path, "rb") as fh:
+            at = 0
+            for number in numbers:
+                offset = self._offsets[number]
+                if offset != at:
+                    fh.seek(offset)
+                length = self._lengths[number]
+                yield zlib.decompress(fh.read(length))
+                at = offset + length
+
+    def close(self) -> None:
+        self.finish_writing()
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+
+
+class StoredPages(Sequence[PageReport]):
+    """A site's pages, read from a record file when they are asked for: `len()`, indexing and
+    iteration (each page parsed anew, none kept), in the order of `numbers`."""
+
+    __slots__ = ("_file", "_numbers")
+
+    def __init__(self, file: RecordFile, numbers: range | Sequence[int]) -> None:
+        self._file = file
+        self._numbers = numbers
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+    @overload
+    def __getitem__(self, index: int) -> PageReport: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> StoredPages: ...
+
+    def __getitem__(self, index: int | slice) -> PageReport | StoredPages:
+        if isinstance(index, slice):
+            return StoredPages(self._file, self._numbers[index])
+        return PageReport.model_validate_json(self._file.get(self._numbers[index]))
+
+    def __iter__(self) -> Iterator[PageReport]:
+        for data in self._file.stream(self._numbers):
+            yield PageReport.model_validate_json(data)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or len(other) != len(self):
+            return False
+        return all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"StoredPages({len(self)} pages in {self._file.path})"
+
+
+class SummaryFile:
+    """The pages' summaries for the site phase: on disk, each behind a `StoredSummary` that keeps in
+    memory only what the site checks read of every page. The last few read back are cached, since a
+    check reads several fields of one page in a row."""
+
+    def __init__(self, store: PageStore, name: str = "summaries", cached: int = 256) -> None:
+        self._store = store
+        self._name = name
+        self._cache: OrderedDict[int, PageSummary] = OrderedDict()
+        self._cached = cached
+
+    @property
+    def file(self) -> RecordFile:
+        return self._store.file(self._name)  # created on first use: a worker process makes none
+
+    def add(self, summary: PageSummary) -> StoredSummary:
+        number = self.file.append(summary_model(summary).model_dump_json().encode("utf-8"))
+        return StoredSummary(self, number, summary)
+
+    def full(self, number: int) -> PageSummary:
+        found = self._cache.get(number)
+        if found is not None:
+            self._cache.move_to_end(number)
+            return found
+        found = summary_from_model(SummaryModel.model_validate_json(self.file.get(number)))
+        self._cache[number] = found
+        if len(self._cache) > self._cached:
+            self._cache.popitem(last=False)
+        return found
+
+    def stream(self, numbers: Iterable[int]) -> Iterator[PageSummary]:
+        for data in self.file.stream(numbers):
+            yield summary_from_model(SummaryModel.model_validate_json(data))
+
+    def forget(self) -> None:
+        self._cache.clear()
+
+
+class StoredSummary:
+    """A `PageSummary` as the site checks see it (same attributes): the fields they read on every
+    page in memory, the rest (teasers, bylines, locations, counts) read from disk when asked for."""
+
+    __slots__ = ("_has_main", "_number", "_store", "ai_labels", "main_ai_label", "main_disclosed", "path", "url")
+
+    def __init__(self, store: SummaryFile, number: int, summary: PageSummary) -> None:
+        self._store = store
+        self._number = number
+        self.path = summary.path
+        self.url = summary.url
+        self.main_disclosed = summary.main_disclosed
+        self.main_ai_label = summary.main_ai_label
+        self.ai_labels = summary.ai_labels
+        self._has_main = summary.main is not None
+
+    @property
+    def number(self) -> int:
+        return self._number
+
+    def full(self) -> PageSummary:
+        return self._store.full(self._number)
+
+    @property
+    def main(self) -> ItemRef | None:
+        return self.full().main if self._has_main else None
+
+    @property
+    def main_location(self) -> SourceLocation | None:
+        return self.full().main_location
+
+    @property
+    def teasers(self) -> list[TeaserLink]:
+        return self.full().teasers
+
+    @property
+    def authors(self) -> list[AuthorNote]:
+        return self.full().authors if self._has_main else []
+
+    @property
+    def items_by_kind(self) -> dict[str, int]:
+        return self.full().items_by_kind
+
+    @property
+    def labelled_by_kind(self) -> dict[str, int]:
+        return self.full().labelled_by_kind
+
+    @property
+    def wordings(self) -> dict[str, int]:
+        return self.full().wordings
+
+    @property
+    def classes(self) -> dict[str, int]:
+        return self.full().classes
+
+    @property
+    def notice(self) -> bool:
+        return self.full().notice
+
+    @property
+    def cmp(self) -> str | None:
+        return self.full().cmp
+
+    @property
+    def trackers(self) -> list[str]:
+        return self.full().trackers
+
+    @property
+    def trackers_before_consent(self) -> bool:
+        return self.full().trackers_before_consent
+
+
+class PageStore:
+    """The spill files of one run: pages as they arrive, their summaries, site findings, and the
+    settled pages in report order."""
+
+    def __init__(self) -> None:
+        self.folder = SpillFolder()
+        self._files: dict[str, RecordFile] = {}
+
+    def file(self, name: str) -> RecordFile:
+        """The record file of that name, created on first use."""
+        found = self._files.get(name)
+        if found is None:
+            found = self._files[name] = RecordFile(self.folder.path / f"{name}.records")
+        return found
+
+    def close(self) -> None:
+        """Close every file and remove the folder (the pages are gone: call after the reports)."""
+        for f in self._files.values():
+            f.close()
+        self._files.clear()
+        self.folder.close()
+
+    def __enter__(self) -> PageStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+__all__ = ["PageStore", "RecordFile", "SpillFolder", "StoredPages", "StoredSummary", "SummaryFile"]

@@ -1,0 +1,76 @@
+"""Memory stays flat with the number of pages: the main process keeps no page's report in memory.
+
+A crawl of 100,000 pages once needed 16 GB because every page's report stayed in memory until the
+reports were written. These tests fail when pages are kept again: while pages are collected (the
+engine's own state per page must stay far below one page's report) and while the site phase and
+the reporters run (the peak must not grow with the number of pages as the reports would).
+"""
+
+from __future__ import annotations
+
+import gc
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+from test_pagestore import _engine, _template, copy_page
+
+from auditor.engine import AuditedPage, Engine
+from auditor.writer import write_reports
+
+PER_PAGE_LIMIT = 1024  # bytes the main process may keep per page while collecting
+
+
+def _add(engine: Engine, template: AuditedPage, start: int, stop: int) -> None:
+    for n in range(start, stop):
+        item = copy_page(template, f"crawl.warc.gz#{n * 1000}", f"https://example.org/2024/story-{n}")
+        engine.add(item, (((0, "crawl.warc.gz"),), n))
+
+
+def _traced(fn: Callable[[], object]) -> tuple[int, int]:
+    """(memory still held after `fn`, peak during it), in bytes, both above what was held before."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        fn()
+        gc.collect()
+        current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return current - before, peak - before
+
+
+def test_collecting_pages_keeps_them_on_disk() -> None:
+    engine = _engine()
+    template = _template(engine)
+    page_bytes = len(template.page.model_dump_json())
+    assert page_bytes > 20 * PER_PAGE_LIMIT  # so that a kept page could not hide under the limit
+    _add(engine, template, 0, 200)  # warm-up: the store's files, interned strings, caches
+    held, _ = _traced(lambda: _add(engine, template, 200, 1700))
+    per_page = held / 1500
+    assert per_page < PER_PAGE_LIMIT, f"{per_page:.0f} bytes kept per page (a page's report is {page_bytes} bytes)"
+    with engine.finish() as result:
+        assert len(result.sites["example.org"].pages) == 1700
+
+
+def test_site_phase_and_reports_do_not_grow_with_pages(tmp_path: Path) -> None:
+    def peak(n: int) -> int:
+        engine = _engine()
+        template = _template(engine)
+        _add(engine, template, 0, n)
+
+        def report() -> None:
+            with engine.finish() as result:
+                write_reports(result, tmp_path / f"out-{n}")
+
+        return _traced(report)[1]
+
+    peak(20)  # warm-up: templates compiled, caches filled
+    small, big = peak(100), peak(400)
+    engine = _engine()
+    page_bytes = len(_template(engine).page.model_dump_json())
+    # Kept pages would add at least their JSON size each (several times that as objects).
+    growth = (big - small) / 300
+    assert growth < page_bytes / 4, f"peak grows by {growth:.0f} bytes per page (a page is {page_bytes} bytes)"
