@@ -125,16 +125,19 @@ def _render(template: str, *, script: bool, **context: object) -> str:
 
 
 def _generate(template: str, *, script: bool, **context: object) -> Iterator[str]:
-    """The template's text in pieces, as Jinja produces it (nothing is joined in memory)."""
+    """The template's text in pieces of a few hundred of Jinja's own (nothing is joined in memory
+    but a piece; Jinja's pieces are single tags and values, and writing each cost more than rendering)."""
     css = _asset("report.css")
     js = _asset("report.js") if script else None
-    return _env().get_template(template).generate(
+    stream = _env().get_template(template).stream(
         csp=content_security_policy(css, js),
         # Our own static assets, never page data: inserted verbatim so that the hashes match.
         css=Markup(css),
         js=Markup(js) if js is not None else None,
         **context,
     )
+    stream.enable_buffering(500)
+    return iter(stream)
 
 
 # --- small filters -----------------------------------------------------------------------------
