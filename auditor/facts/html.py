@@ -183,30 +183,13 @@ class _Locator:
         return self.src.locate(node.line, node.tag, node.ordinal, SNIPPET_CHARS)
 
 
-def _item_kind(el: etree._Element, tag: str, class_text: str, main_el: etree._Element | None,
-               parent_item: Item | None) -> str | None:
-    if el is main_el:
-        return "main"
-    if tag == "article":
-        return "teaser"
-    if tag == "figure":
-        return "figure"
-    if tag in MEDIA_TAGS:
-        return "media"
-    if tag == "blockquote" or (tag == "aside" and parent_item is not None and parent_item.kind == "main"):
-        return "box"
-    if class_text and TEASER_CLASS.search(class_text):
-        return "teaser"
-    return None
-
-
 def gather_html(text: str, facts: PageFacts) -> PageFacts:
     """Fill `facts` from HTML text. Raises ValueError when the document has no elements.
 
     One walk (start and end events) over the tree; the per-element work is kept to what every element
     needs (its skeleton node, hidden state, region, item, block text), the rest is done only for the
-    few elements that are recorded. Written with local names on purpose: it runs for every element of
-    every page and is the largest part of an audit's time.
+    few elements that are recorded. Written with local names and one stack of frames on purpose: it
+    runs for every element of every page and is the largest part of an audit's time.
     """
     root = parse_html(text, facts.path)
     if root is None:
@@ -221,20 +204,22 @@ def gather_html(text: str, facts: PageFacts) -> PageFacts:
     blocks = facts.blocks
     counters: dict[str, int] = {}
 
-    # Per-element state stacks, pushed at "start" and popped at "end".
-    region_stack: list[str] = ["body"]
-    item_stack: list[Item | None] = [None]
-    hidden_stack: list[bool] = [False]
-    node_stack: list[Node] = []
-    sibling_counts: list[dict[str, int]] = [{}]
-    block_stack: list[list[str]] = []
-    block_nodes: list[Node] = []
-    pushed: list[int] = []  # bit 1: region pushed, 2: item pushed, 4: block pushed
+    # The state of the element being walked; each "start" pushes a frame with what its "end" restores.
+    region = "body"
+    item: Item | None = None
+    hidden = False
+    counts: dict[str, int] = {}  # nth-of-type counters of the current element's children
+    parent_index: int | None = None
+    # (node, region, item, hidden, counts, parent_index, block parts or None) of the enclosing element
+    frames: list[tuple[Node, str, Item | None, bool, dict[str, int], int | None, list[str] | None]] = []
+    parts: list[str] | None = None  # text pieces of the nearest enclosing block
     line_tag_seen: dict[tuple[int, str], int] = {}
     block_tags, skip_tags, recorded_tags, control_roles = BLOCK_TAGS, SKIP_TAGS, RECORDED_TAGS, CONTROL_ROLES
     region_tags, region_roles, region_classes = REGION_TAGS, REGION_ROLES, REGION_CLASS_TOKENS
-    hidden_classes, hidden_style, credit_class = HIDDEN_CLASS_TOKENS, HIDDEN_STYLE, CREDIT_CLASS
+    hidden_classes, hidden_style, credit_class, teaser_class = HIDDEN_CLASS_TOKENS, HIDDEN_STYLE, CREDIT_CLASS, \
+        TEASER_CLASS
     suppressions = facts.suppressions
+    whitespace = _WS
 
     max_elements, max_depth = limits().elements, limits().dom_depth
     walk = etree.iterwalk(root, events=("start", "end", "comment"))
@@ -243,8 +228,8 @@ def gather_html(text: str, facts: PageFacts) -> PageFacts:
         if tag.__class__ is not str:
             # Comments and entities: their tail text still belongs to the enclosing block.
             if event != "end":
-                if el.tail and block_stack:
-                    block_stack[-1].append(el.tail)
+                if parts is not None and el.tail:
+                    parts.append(el.tail)
                 if event == "comment" and el.text and "auditor-" in el.text:
                     _record_suppression(el.text, el.sourceline or 0, facts)
             continue
@@ -256,15 +241,12 @@ def gather_html(text: str, facts: PageFacts) -> PageFacts:
             key = (line, tag)
             ordinal = line_tag_seen.get(key, 0)
             line_tag_seen[key] = ordinal + 1
-            counts = sibling_counts[-1]
             counts[tag] = nth = counts.get(tag, 0) + 1
-            sibling_counts.append({})
             # items(), not dict(el.attrib): an attribute named "{{attrs}}" (an unrendered template) is read
             # by lxml as Clark notation when looked up by name, and raises KeyError (found by fuzzing).
             attrs: dict[str, str] = dict(el.attrib.items())  # type: ignore[arg-type]
             index = len(nodes)
-            parent_node = node_stack[-1] if node_stack else None
-            hidden = hidden_stack[-1]
+            frame_hidden = hidden
             if attrs:
                 el_id = (attrs.get("id") or "").strip()
                 class_attr = attrs.get("class")
@@ -282,99 +264,89 @@ def gather_html(text: str, facts: PageFacts) -> PageFacts:
             else:
                 el_id = class_text = role = ""
                 classes = ()
-            node = Node(index, tag, parent_node.index if parent_node is not None else None, el_id, classes, role,
-                        attrs, None, -1, line, ordinal, nth, locator)
+            node = Node(index, tag, parent_index, el_id, classes, role, attrs, None, -1, line, ordinal, nth, locator)
             nodes.append(node)
-            node_stack.append(node)
             if index >= max_elements:
                 raise ValueError(f"more than {max_elements} elements (limit elements)")
-            hidden_stack.append(hidden)
+            frames.append((node, region, item, frame_hidden, counts, parent_index, parts))
+            counts = {}
+            parent_index = index
 
-            too_deep = len(node_stack) > max_depth
-            if too_deep or tag in skip_tags:
-                if too_deep:
+            if len(frames) > max_depth or tag in skip_tags:
+                if len(frames) > max_depth:
                     if not facts.notes:
                         facts.notes.append(f"elements nested deeper than {max_depth} (limit dom-depth, line {line}) "
                                            "were not audited")
                 elif tag == "script" or tag == "title":
                     _record_skipped(el, tag, facts, index, node.location)  # type: ignore[arg-type]
-                # The "end" event still comes for a skipped element and pops the stacks.
-                pushed.append(0)
+                # The "end" event still comes for a skipped element and restores the state.
                 walk.skip_subtree()
                 continue
 
-            flags = 0
-            region = region_tags.get(tag)
-            if region is None and attrs:
-                region = region_roles.get(role) if role else None
-                if region is None and classes and not region_classes.keys().isdisjoint(classes):
-                    region = next(region_classes[c] for c in classes if c in region_classes)
-                if region is None and (attrs.get("aria-modal") or "").lower() == "true":
-                    region = "dialog"
-            if region is not None:
-                region_stack.append(region)
-                flags = 1
+            new_region = region_tags.get(tag)
+            if new_region is None and attrs:
+                new_region = region_roles.get(role) if role else None
+                if new_region is None and classes and not region_classes.keys().isdisjoint(classes):
+                    new_region = next(region_classes[c] for c in classes if c in region_classes)
+                if new_region is None and (attrs.get("aria-modal") or "").lower() == "true":
+                    new_region = "dialog"
+            if new_region is not None:
+                region = new_region
 
-            parent_item = item_stack[-1]
-            item_kind = _item_kind(el, tag, class_text, main_el, parent_item)
+            if el is main_el:
+                item_kind: str | None = "main"
+            elif tag == "article":
+                item_kind = "teaser"
+            elif tag == "figure":
+                item_kind = "figure"
+            elif tag in MEDIA_TAGS:
+                item_kind = "media"
+            elif tag == "blockquote" or (tag == "aside" and item is not None and item.kind == "main"):
+                item_kind = "box"
+            elif class_text and teaser_class.search(class_text):
+                item_kind = "teaser"
+            else:
+                item_kind = None
             if item_kind is not None:
                 n = counters[item_kind] = counters.get(item_kind, 0) + 1
                 item_id = "main" if item_kind == "main" else f"{item_kind}-{n}"
-                item = Item(item_id, item_kind, index, parent_item.id if parent_item is not None else None,
-                            node.location)  # type: ignore[arg-type]
-                items[item_id] = item
-                item_stack.append(item)
-                flags |= 2
+                item = items[item_id] = Item(item_id, item_kind, index, item.id if item is not None else None,
+                                             node.location)  # type: ignore[arg-type]
 
             if tag in block_tags:
-                block_stack.append([])
-                block_nodes.append(node)
-                flags |= 4
-            pushed.append(flags)
-            if block_stack:
+                parts = []
+            if parts is not None:
                 if el.text:
-                    block_stack[-1].append(el.text)
+                    parts.append(el.text)
                 if tag == "br":
-                    block_stack[-1].append(" ")
+                    parts.append(" ")
             if tag in recorded_tags or (role and role in control_roles):
-                current_item = item_stack[-1]
-                _record_element(el, tag, role, facts, index, node.location, region_stack[-1],  # type: ignore[arg-type]
-                                current_item.id if current_item is not None else None, hidden)
+                _record_element(el, tag, role, facts, index, node.location, region,  # type: ignore[arg-type]
+                                item.id if item is not None else None, hidden)
             if class_text and credit_class.search(class_text):
                 credit = _text_of(el)
                 if credit and len(credit) <= 200:
-                    current_item = item_stack[-1]
-                    facts.credit_lines.append((current_item.id if current_item is not None else None, credit,
+                    facts.credit_lines.append((item.id if item is not None else None, credit,
                                                node.location))  # type: ignore[arg-type]
                     # Names in separate elements ("<span>A</span><span>B</span>") stay apart.
                     leaves = [_text_of(x) for x in el.iter() if x is not el and isinstance(x.tag, str) and len(x) == 0]
                     facts.byline_parts[index] = [t for t in leaves if t][:12]
         else:  # end
-            flags = pushed.pop()
-            node = node_stack.pop()
+            node, outer_region, outer_item, outer_hidden, counts, parent_index, outer_parts = frames.pop()
             node.end = len(nodes) - 1
-            hidden = hidden_stack.pop()
-            if flags & 4:
-                text = _WS.sub(" ", "".join(block_stack.pop())).strip()
-                bnode = block_nodes.pop()
-                if text:
-                    current_item = item_stack[-1]
-                    bloc = bnode.location.with_snippet(text[:SNIPPET_CHARS])  # type: ignore[union-attr]
-                    btag = bnode.tag
+            if parts is not outer_parts and parts is not None:  # this element is a block: its text is done
+                block_text = whitespace.sub(" ", "".join(parts)).strip()
+                if block_text:
+                    btag = node.tag
                     level = HEADINGS.get(btag, 0)
-                    block = TextBlock(len(blocks), text, btag, region_stack[-1],
-                                      current_item.id if current_item is not None else None,
-                                      bnode.index, bloc, hidden, level)
-                    blocks.append(block)
-                    if level and current_item is not None and not current_item.heading:
-                        current_item.heading = text[:200]
-            if flags & 2:
-                item_stack.pop()
-            if flags & 1:
-                region_stack.pop()
-            sibling_counts.pop()
-            if el.tail and block_stack:
-                block_stack[-1].append(el.tail)
+                    where = node.location.with_snippet(block_text[:SNIPPET_CHARS])  # type: ignore[union-attr]
+                    blocks.append(TextBlock(len(blocks), block_text, btag, region,
+                                            item.id if item is not None else None, node.index, where, hidden, level))
+                    if level and item is not None and not item.heading:
+                        item.heading = block_text[:200]
+            region, item, hidden, parts = outer_region, outer_item, outer_hidden, outer_parts
+            if parts is not None and el.tail:
+                parts.append(el.tail)
     _finish(facts)
     return facts
 
