@@ -87,7 +87,9 @@ SNIPPET_CHARS = 160
 
 
 def squash(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+    """Runs of whitespace as one space, none at the ends: the same as `re.sub(r"\\s+", " ", text).strip()`
+    (both take whitespace to be what str.isspace says), several times faster."""
+    return " ".join(text.split())
 
 
 def _parser() -> etree.HTMLParser:
@@ -108,7 +110,8 @@ _STRING_VALUE = etree.XPath("string()")
 
 
 def _text_of(el: etree._Element) -> str:
-    return squash(str(_STRING_VALUE(el)))
+    # Most links and leaves hold one text node: read it without an XPath call.
+    return squash(el.text or "" if len(el) == 0 else str(_STRING_VALUE(el)))
 
 
 def _elements(el: etree._Element, path: str) -> list[etree._Element]:
@@ -219,7 +222,6 @@ def gather_html(text: str, facts: PageFacts) -> PageFacts:
     hidden_classes, hidden_style, credit_class, teaser_class = HIDDEN_CLASS_TOKENS, HIDDEN_STYLE, CREDIT_CLASS, \
         TEASER_CLASS
     suppressions = facts.suppressions
-    whitespace = _WS
 
     max_elements, max_depth = limits().elements, limits().dom_depth
     walk = etree.iterwalk(root, events=("start", "end", "comment"))
@@ -335,7 +337,7 @@ def gather_html(text: str, facts: PageFacts) -> PageFacts:
             node, outer_region, outer_item, outer_hidden, counts, parent_index, outer_parts = frames.pop()
             node.end = len(nodes) - 1
             if parts is not outer_parts and parts is not None:  # this element is a block: its text is done
-                block_text = whitespace.sub(" ", "".join(parts)).strip()
+                block_text = " ".join("".join(parts).split())  # squash()
                 if block_text:
                     btag = node.tag
                     level = HEADINGS.get(btag, 0)
