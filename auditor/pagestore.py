@@ -14,6 +14,7 @@ from this one never removes them.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -23,7 +24,7 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO, overload
+from typing import Any, BinaryIO, overload
 
 from auditor.analysis.summary import AuthorNote, PageSummary, TeaserLink
 from auditor.facts.model import SourceLocation
@@ -154,6 +155,13 @@ class StoredPages(Sequence[PageReport]):
     def __iter__(self) -> Iterator[PageReport]:
         for data in self._file.stream(self._numbers):
             yield PageReport.model_validate_json(data)
+
+    def json_dicts(self) -> Iterator[dict[str, Any]]:
+        """The pages as `page.model_dump(mode="json")` gives them, read without building the models:
+        they were stored with `model_dump_json`, so the parsed JSON is that dump. The JSON report
+        writes them as they are (a third of the time of validating and dumping each page again)."""
+        for data in self._file.stream(self._numbers):
+            yield json.loads(data)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence) or len(other) != len(self):

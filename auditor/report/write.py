@@ -97,7 +97,10 @@ def site_json_chunks(report: SiteReport) -> Iterator[str]:
         return
     yield before + "[\n"
     last = len(report.pages) - 1
-    for i, page in enumerate(report.pages):
-        page_text = canonical_json(page.model_dump(mode="json"))
+    # Pages kept on disk as JSON (the engine's page store) give their dumps without models.
+    stored = getattr(report.pages, "json_dicts", None)
+    dumps = stored() if callable(stored) else (page.model_dump(mode="json") for page in report.pages)
+    for i, data in enumerate(dumps):
+        page_text = canonical_json(data)
         yield "    " + page_text.replace("\n", "\n    ") + (",\n" if i < last else "\n")
     yield "  ]" + after
