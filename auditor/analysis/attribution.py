@@ -29,8 +29,10 @@ BYLINE = re.compile(
     re.IGNORECASE,
 )
 BYLINE_START = re.compile(r"^(?:by|posted by|written by|von|par|por|di|door)\s", re.IGNORECASE)
-AUTHOR_CLASS = re.compile(r"byline|author|writer|reporter")
-DATE_CLASS = re.compile(r"date|published|posted|dateline|timestamp|meta-time|pubtime")
+_AUTHOR_CLASS_WORDS = ("byline", "author", "writer", "reporter")
+_DATE_CLASS_WORDS = ("date", "published", "posted", "dateline", "timestamp", "meta-time", "pubtime")
+AUTHOR_CLASS = re.compile("|".join(_AUTHOR_CLASS_WORDS))
+DATE_CLASS = re.compile("|".join(_DATE_CLASS_WORDS))
 NOT_AUTHOR_CLASS = re.compile(r"comment|guide|bio|box|widget|list|more|other|related")
 AUTHOR_META = ("author", "article:author", "byl", "dc.creator", "dcterms.creator", "parsely-author", "sailthru.author")
 MODIFIED_META = ("article:modified_time", "og:updated_time", "last-modified", "dcterms.modified", "datemodified")
@@ -500,12 +502,16 @@ def _from_markup(facts: PageFacts, result: Attribution) -> None:
     for text_block in facts.blocks:
         if text_block.node is not None:
             block_of.setdefault(text_block.node, text_block)
+    about_main = _AboutMain(facts)
     for link in facts.links:
-        if not link.text or not _about_main(facts, link.region, link.item):
+        # The cheap tests first: most links are neither rel=author nor to an author page.
+        is_author = "author" in link.rel
+        if not link.text or not (is_author or (not link.hidden and _PROFILE_PATH.search(link.href))) \
+                or not about_main(link.region, link.item):
             continue
-        if "author" in link.rel:
+        if is_author:
             result.raw_authors.append(Sourced(link.text, "rel-author", link.location, link.href))
-        elif _PROFILE_PATH.search(link.href) and not link.hidden and name_like(link.text.strip()):
+        elif name_like(link.text.strip()):
             # A link to an author page whose text is a name: "By <a href=/reporters/jane-doe>Jane Doe</a>".
             result.raw_authors.append(Sourced(link.text, "author-link", link.location, link.href))
     for node in facts.nodes:
@@ -519,7 +525,7 @@ def _from_markup(facts: PageFacts, result: Attribution) -> None:
             continue
         block = _enclosing_block(facts, block_of, node.index)
         # Names and dates in comments, teasers, menus and footers are not the article's.
-        if block is not None and not _about_main(facts, block.region, block.item):
+        if block is not None and not about_main(block.region, block.item):
             continue
         text = block.text if block is not None else ""
         if is_author:
@@ -546,14 +552,33 @@ def _from_markup(facts: PageFacts, result: Attribution) -> None:
 def _class_kinds(classes: tuple[str, ...]) -> tuple[bool, bool]:
     """(an author's element, a date's element) by its class names. Cached: the same class lists
     come back on every element of a kind and on every page of a site."""
+    # Many lists are unique (generated class names), so misses are common: one search of all the
+    # names first (the words hold no space, so no match spans two names) settles most of them.
+    if not _CLASS_HINT.search(" ".join(classes)):
+        return False, False
     by_class = any(AUTHOR_CLASS.search(c) and not NOT_AUTHOR_CLASS.search(c) for c in classes)
     return by_class, any(DATE_CLASS.search(c) for c in classes)
 
 
-def _about_main(facts: PageFacts, region: str, item: str | None) -> bool:
-    if region in ("footer", "nav", "aside"):
-        return False
-    return not any(i.kind in ("teaser", "box") for i in facts.item_chain(item))
+_CLASS_HINT = re.compile("|".join(_AUTHOR_CLASS_WORDS + _DATE_CLASS_WORDS))  # either pattern's words
+
+
+class _AboutMain:
+    """Whether a text or link in this region and item is about the main article (not a footer, menu,
+    teaser or box): each item's chain is walked once per page, not once per link and node."""
+
+    def __init__(self, facts: PageFacts) -> None:
+        self.facts = facts
+        self.in_teaser: dict[str | None, bool] = {}
+
+    def __call__(self, region: str, item: str | None) -> bool:
+        if region in ("footer", "nav", "aside"):
+            return False
+        in_teaser = self.in_teaser.get(item)
+        if in_teaser is None:
+            in_teaser = any(i.kind in ("teaser", "box") for i in self.facts.item_chain(item))
+            self.in_teaser[item] = in_teaser
+        return not in_teaser
 
 
 def _enclosing_block(facts: PageFacts, block_of: dict[int, TextBlock], index: int) -> TextBlock | None:

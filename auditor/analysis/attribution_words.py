@@ -17,6 +17,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from auditor.analysis.wordlist import literal_alternation
+
 AUTHOR_KINDS = ("person", "agency", "desk", "bot", "brand")
 CREDIT_KINDS = ("ai-tool", "illustration", "stock", "agency", "photo", "other")
 
@@ -56,15 +58,16 @@ def _words_pattern(words: list[str]) -> re.Pattern[str]:
     exact = sorted({w for w in spaced if w.isupper() and len(w) <= 5}, key=len, reverse=True)
     folded = sorted({w.casefold() for w in spaced} - {w.casefold() for w in exact}, key=len, reverse=True)
     parts = []
+    # Each list as a trie (wordlist.py): the agency list runs on every block of the article.
     if exact:
-        parts.append("(?-i:" + "|".join(re.escape(w) for w in exact) + ")")
+        parts.append("(?-i:" + literal_alternation(exact, ignorecase=False) + ")")
     if folded:
-        parts.append("|".join(re.escape(w) for w in folded))
+        parts.append(literal_alternation(folded, ignorecase=True))
     # A boundary is anything but a letter or digit of a spaced script ("AI编辑部": CJK ends a word).
     letter = r"[^\W\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]"
     alternatives = [rf"(?<!{letter})(?:" + "|".join(parts) + rf")(?!{letter})"] if parts else []
     if unspaced:
-        alternatives.append("|".join(re.escape(w) for w in unspaced))
+        alternatives.append(literal_alternation(unspaced, ignorecase=True))
     return re.compile("|".join(alternatives) or r"(?!x)x", re.IGNORECASE)
 
 

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from auditor.analysis.consent_signals import ConsentSignals
 from auditor.analysis.script_markers import markers_in, register_markers
 from auditor.analysis.selectors import matches_any
+from auditor.analysis.wordlist import literal_alternation
 from auditor.facts.model import Control, Link, PageFacts, Script, SourceLocation, TextBlock
 from auditor.models import CookieNotice, TrackerRecord
 
@@ -74,14 +75,15 @@ def _words(words: list[str]) -> re.Pattern[str]:
     """Whole-word matching for spaced scripts; Chinese, Japanese and Korean words run into their
     neighbours ("クッキーを使用", "本网站使用Cookie来"), so theirs match anywhere."""
     items = sorted({w.lower() for w in words}, key=len, reverse=True)
-    spaced = [re.escape(w) for w in items if not _UNSPACED.search(w)]
-    unspaced = [re.escape(w) for w in items if _UNSPACED.search(w)]
+    spaced = [w for w in items if not _UNSPACED.search(w)]
+    unspaced = [w for w in items if _UNSPACED.search(w)]
     parts = []
+    # Each list as a trie (wordlist.py): these run on every text block of every page.
     if spaced:
         # Boundaries against letters of alphabetic scripts only: "本网站使用Cookie来" still has "Cookie".
-        parts.append(rf"(?<!{_ALPHA})(?:" + "|".join(spaced) + rf")(?!{_ALPHA})")
+        parts.append(rf"(?<!{_ALPHA})(?:" + literal_alternation(spaced, ignorecase=True) + rf")(?!{_ALPHA})")
     if unspaced:
-        parts.append("(?:" + "|".join(unspaced) + ")")
+        parts.append("(?:" + literal_alternation(unspaced, ignorecase=True) + ")")
     return re.compile("|".join(parts) or r"(?!x)x", re.IGNORECASE)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 
 from auditor.facts.model import Image, Item, PageFacts, SourceLocation, TextBlock
 from auditor.lexicon import TOOL_MENTION, LabelMatch, Lexicon, word_units
@@ -211,13 +212,15 @@ def _in_caption(facts: PageFacts, block: TextBlock) -> bool:
 
 
 def find_disclosures(facts: PageFacts, lexicon: Lexicon) -> list[FoundDisclosure]:
-    scoper = _Scoper(facts)
+    scoper: _Scoper | None = None  # made on the first label: most pages have none
     found: list[FoundDisclosure] = []
     prefer = facts.language.split("-")[0] if facts.language else None
     for block in facts.blocks:
         matches = lexicon.find(block.text, prefer)
         if not matches:
             continue
+        if scoper is None:
+            scoper = _Scoper(facts)
         in_caption = facts.input_format != "text" and _in_caption(facts, block)
         for match in matches:
             if match.disclosure_class == TOOL_MENTION:
@@ -244,18 +247,21 @@ def find_disclosures(facts: PageFacts, lexicon: Lexicon) -> list[FoundDisclosure
     for index, image in enumerate(facts.images):
         for attr, value in (("alt", image.alt), ("title", image.title), ("aria-label", image.aria_label)):
             if value:
-                found.extend(_attribute_labels(lexicon, value, prefer, attr, image_ref(index, image),
+                # The image's ItemRef (a pydantic model) is made only for an attribute with a match.
+                found.extend(_attribute_labels(lexicon, value, prefer, attr, partial(image_ref, index, image),
                                                image.location, f"in the image's {attr} attribute", image=index))
     # aria-label and title on other elements (an icon badge, <span role="img">) are not seen either.
-    by_node = {item.node: item.id for item in facts.items.values() if item.node is not None}
+    by_node: dict[int, str] | None = None  # made on the first attribute with AI wording
     for node in facts.nodes:
         attrs = node.attrs
-        if not attrs or ("aria-label" not in attrs and "title" not in attrs) or node.tag == "img" \
-                or node.location is None:
+        if not attrs or ("aria-label" not in attrs and "title" not in attrs) or node.tag == "img":
             continue
         for attr in ("aria-label", "title"):
             value = attrs.get(attr)
-            if value and lexicon.prefilter.search(value.lower()):
+            # `node.location` makes a location object: only asked for an attribute with AI wording.
+            if value and lexicon.prefilter.search(value.lower()) and node.location is not None:
+                if by_node is None:
+                    by_node = {item.node: item.id for item in facts.items.values() if item.node is not None}
                 owner = next((by_node[a] for a in facts.ancestors(node.index) if a in by_node), None)
                 ref = (item_ref(facts, facts.items[owner]) if owner
                        else ItemRef(id="page", kind="page", label=facts.title or ""))
@@ -265,13 +271,16 @@ def find_disclosures(facts: PageFacts, lexicon: Lexicon) -> list[FoundDisclosure
 
 
 def _attribute_labels(
-    lexicon: Lexicon, value: str, prefer: str | None, attr: str, ref: ItemRef, where: SourceLocation,
-    what: str, image: int | None = None,
+    lexicon: Lexicon, value: str, prefer: str | None, attr: str, ref: ItemRef | Callable[[], ItemRef],
+    where: SourceLocation, what: str, image: int | None = None,
 ) -> list[FoundDisclosure]:
+    """Labels in an attribute's value; `ref` may be a function that makes the ItemRef when needed."""
     out = []
     for match in lexicon.find(value, prefer):
         if match.disclosure_class == TOOL_MENTION:
             continue  # "ChatGPT logo" in alt text names a subject, not a credit
+        if callable(ref):
+            ref = ref()
         out.append(FoundDisclosure(match, attr, ref, f"{what}, which sighted readers do not see", where, False,
                                    image=image))
     return out

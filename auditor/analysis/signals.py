@@ -190,8 +190,8 @@ def find_signals(facts: PageFacts) -> list[MachineSignal]:
     # Microdata, RDFa and the ai-disclosure attribute
     for node in facts.nodes:
         attrs = node.attrs
-        if not attrs:
-            continue
+        if not attrs or ("itemprop" not in attrs and "property" not in attrs and "ai-disclosure" not in attrs):
+            continue  # most elements: none of the three attributes read below
         itemprop = attrs.get("itemprop", "")
         prop = attrs.get("property", "")
         if "digitalsourcetype" in itemprop.lower() or "digitalsourcetype" in prop.lower():

@@ -20,6 +20,7 @@ import binascii
 import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, unquote_to_bytes, urljoin, urlsplit
@@ -134,19 +135,13 @@ class ImageResolver:
     def _local_candidates(self, src: str) -> list[str]:
         if self.root is None or self.page_dir is None:
             return []
-        parts = urlsplit(src)
+        scheme, path, host, rel, query = _url_parts(self.page_url, src)
         paths: list[str] = []
-        path = unquote(parts.path)
-        if parts.scheme in ("http", "https") or src.startswith("//") or (self.page_url and not parts.scheme):
-            absolute = urljoin(self.page_url or "", src) if self.page_url else src
-            target = urlsplit(absolute)
-            if target.hostname:
-                rel = unquote(target.path).lstrip("/")
-                if rel:
-                    paths.append(os.path.join(self.root, target.hostname, rel))
-                    if target.query:  # wget keeps the query in the file name
-                        paths.append(os.path.join(self.root, target.hostname, f"{rel}?{target.query}"))
-        if not parts.scheme and not src.startswith("//") and path:
+        if host and rel:
+            paths.append(os.path.join(self.root, host, rel))
+            if query:  # wget keeps the query in the file name
+                paths.append(os.path.join(self.root, host, f"{rel}?{query}"))
+        if not scheme and not src.startswith("//") and path:
             if path.startswith("/"):
                 paths.append(os.path.join(self.root, path.lstrip("/")))
             else:
@@ -172,8 +167,7 @@ class ImageResolver:
             if stored is not None:
                 return stored
             for path in self._local_candidates(src):
-                inside = self._inside_root(path)
-                shown = self._shown(path)
+                inside, shown = self._inside_and_shown(path)
                 if inside is None:
                     tried.append(f"{shown} (outside the input folder: not read)")
                     continue
@@ -193,9 +187,31 @@ class ImageResolver:
                         return ImageBytes("error", src, path=shown, tried=tried, error=f"cannot read ({exc})")
         return ImageBytes("missing", first[:300], tried=tried)
 
-    def _shown(self, path: str) -> str:
-        if self.root is not None:
-            normal = os.path.normpath(os.path.join(self.root, path))
-            if normal.startswith(self.root + os.sep):
-                return normal[len(self.root) + 1:].replace(os.sep, "/")
-        return path.replace(os.sep, "/")
+    def _inside_and_shown(self, path: str) -> tuple[str | None, str]:
+        """The normalised path when it stays inside the input root (else None), and the path as shown
+        in reports: relative to the root when inside it. One normalisation serves both."""
+        if self.root is None:
+            return None, path.replace(os.sep, "/")
+        normal = os.path.normpath(os.path.join(self.root, path))
+        below = normal.startswith(self.root + os.sep)
+        inside = normal if below or normal == self.root else None
+        shown = normal[len(self.root) + 1:].replace(os.sep, "/") if below else path.replace(os.sep, "/")
+        return inside, shown
+
+
+
+@lru_cache(maxsize=4096)
+def _url_parts(page_url: str | None, src: str) -> tuple[str, str, str | None, str, str]:
+    """(scheme, unquoted path) of `src`, and for a src that stands for a web address the
+    (host, unquoted path without the leading slash, query) of that address, as a wget mirror files
+    it; else (None, "", ""). Cached: a page names the same image in src, srcset and <picture>, and a
+    site's pages share their logos; urllib's own cache of urlsplit holds only 128 addresses."""
+    parts = urlsplit(src)
+    host: str | None = None
+    rel = query = ""
+    if parts.scheme in ("http", "https") or src.startswith("//") or (page_url and not parts.scheme):
+        absolute = urljoin(page_url or "", src) if page_url else src
+        target = urlsplit(absolute)
+        if target.hostname:
+            host, rel, query = target.hostname, unquote(target.path).lstrip("/"), target.query
+    return parts.scheme, unquote(parts.path), host, rel, query
