@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 import weakref
 import zlib
 from array import array
@@ -39,9 +40,49 @@ def _remove(folder: str, owner: int) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def sweep_abandoned(prefix: str, folder: str | None = None) -> list[str]:
+    """Remove the spill folders (`PREFIX<pid>-*`) of runs whose process no longer exists: a run killed
+    with SIGKILL (or by the OOM killer) cannot remove its own, and a big crawl leaves gigabytes. A
+    folder whose process is alive, or whose name has no process id, is left alone; so is one made in
+    the last minute (its process may be starting). The removed folders."""
+    removed: list[str] = []
+    base = folder or tempfile.gettempdir()
+    try:
+        names = os.listdir(base)
+    except OSError:
+        return removed
+    now = time.time()
+    for name in names:
+        if not name.startswith(prefix):
+            continue
+        pid_text = name[len(prefix):].partition("-")[0]
+        if not pid_text.isdigit():
+            continue
+        path = os.path.join(base, name)
+        try:
+            if now - os.stat(path).st_mtime < 60 or _alive(int(pid_text)):
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # someone else's process, or not a pid we can ask about: keep its folder
+    return True
+
+
 class SpillFolder:
-    """A private temporary folder, created on first use and removed on `close()`, garbage
-    collection or interpreter exit."""
+    """A private temporary folder (in TMPDIR), created on first use and removed on `close()`, garbage
+    collection or interpreter exit. Its name holds the process id, so that a later run removes it
+    if this process was killed before it could (`sweep_abandoned`)."""
 
     def __init__(self, prefix: str = "auditor-store-") -> None:
         self._prefix = prefix
@@ -51,7 +92,8 @@ class SpillFolder:
     @property
     def path(self) -> Path:
         if self._path is None:
-            folder = tempfile.mkdtemp(prefix=self._prefix)
+            sweep_abandoned(self._prefix)
+            folder = tempfile.mkdtemp(prefix=f"{self._prefix}{os.getpid()}-")
             self._path = Path(folder)
             self._finalizer = weakref.finalize(self, _remove, folder, os.getpid())
         return self._path

@@ -182,3 +182,29 @@ def test_a_format_failing_midstream_writes_nothing(tmp_path: Path, monkeypatch: 
                                        "--jobs", "1"])
     assert isinstance(result.exception, RuntimeError)
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_spill_folders_of_killed_runs_are_swept(tmp_path: Path) -> None:
+    from auditor.pagestore import sweep_abandoned
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # its pid names no process now (reuse within this test is not a worry)
+    old = 1_000_000_000  # 2001: long before any run that could still be starting
+    names = {
+        "killed": f"auditor-store-{dead.pid}-abc",
+        "alive": f"auditor-store-{os.getpid()}-abc",
+        "no-pid": "auditor-store-abc",
+        "other": f"something-{dead.pid}-abc",
+    }
+    for name in names.values():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "pages.records").write_bytes(b"x")
+        os.utime(tmp_path / name, (old, old))
+    fresh = tmp_path / f"auditor-store-{dead.pid}-new"
+    fresh.mkdir()  # made just now: its process may be starting, so it stays
+    removed = sweep_abandoned("auditor-store-", str(tmp_path))
+    assert removed == [str(tmp_path / names["killed"])]
+    assert not (tmp_path / names["killed"]).exists()
+    for key in ("alive", "no-pid", "other"):
+        assert (tmp_path / names[key]).exists(), key
+    assert fresh.exists()
