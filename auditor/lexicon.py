@@ -325,6 +325,12 @@ class Lexicon:
         # disclosure analysis decides which, from where the block sits.
         self.tools = re.compile(rf"(?<!\w)(?:{_alt(tools) or NEVER})(?!\w)")
 
+    def compile_all(self) -> None:
+        """Compile every language's patterns now (they are compiled on first use otherwise): a worker
+        process does this before its first page, so that no page's time budget pays for it."""
+        for lang in self.languages:
+            lang.compiled  # noqa: B018 - the property compiles and keeps them
+
     def find(self, text: str, prefer: str | None = None) -> list[LabelMatch]:
         """Non-overlapping AI-disclosure matches in `text`, in order; longer matches win, and among
         equal ones the page's language (`prefer`, e.g. "zh" for lang="zh-CN") wins."""

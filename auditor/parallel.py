@@ -1,5 +1,5 @@
-"""Audits on all cores: one input (a page file, or a whole web archive) at a time per worker process,
-one shard per input, merged by the main process as each shard is complete.
+"""Audits on all cores: one unit of work (a page file, a web archive, or a chunk of a big one) at a
+time per worker process, one shard per unit, merged by the main process as each shard is complete.
 
 Why: the page phase is independent per page, so it scales with processes (the GIL rules out
 threads). Workers are started from a fork server ("forkserver"; "spawn" where there is none): no
@@ -10,10 +10,11 @@ away (`shards.ShardMerger`): it holds the merged results, never a worker's backl
 merged by each item's place in the run, not by arrival, so the reports are the same bytes whatever
 `--jobs` is, and the same as in-process (`--jobs 1`).
 
-A web archive is one unit of work: its pages resolve their images through an index of the whole
-archive, and a record's boundaries are only known by reading the records before it (or a CDX index,
-which crawls rarely ship). Splitting archives by byte ranges is left for later; many archives spread
-over the workers, one huge archive runs on one core.
+A big web archive is cut into chunks of records, each a unit of work with its own shard
+(`auditor.chunks`: a pre-scan of the record headers finds where records start, since a record's
+boundaries are only known by reading the records before it; the workers are started before it, so
+they build their engines meanwhile). Its chunks are handed out like any input, largest first; a
+cut archive counts as one input done on the progress line when its last chunk is.
 
 Failures stay small:
 - a page over its time budget (`--page-timeout`, limit page-seconds, 60 s by default; SIGALRM in the
@@ -43,7 +44,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
@@ -51,6 +52,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
+from auditor.chunks import IMAGES_SUFFIX, PLAN_SUFFIX, ChunkRule, plan_chunks, plan_files, splittable
 from auditor.engine import AuditedPage, Engine, RunResult, Skipped
 from auditor.inputs.files import PageSource, RawPage
 from auditor.progress import Progress
@@ -112,11 +114,20 @@ class DebugHooks:
 
 @dataclass(frozen=True, slots=True)
 class Unit:
-    """One input of the run: a page file or a web archive, with the name of its shard."""
+    """One unit of work of the run: a page file, a web archive, or a chunk of an archive
+    (`auditor.chunks`), with the name of its shard; `begin`, `end`: the bytes of the file it covers
+    (end -1: to the end of the file), for the progress line."""
 
     source: PageSource
     info: UnitInfo
     shard: str
+    begin: int = 0
+    end: int = -1
+
+    @property
+    def size(self) -> int:
+        """The bytes of input it covers (0 when the file could not be read)."""
+        return max((self.info.size if self.end < 0 else self.end) - self.begin, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +146,29 @@ class WorkerSetup:
     page_seconds: float
     shard_dir: str
     debug: DebugHooks
+
+
+def split_units(units: list[Unit], folder: Path, reuse: bool, rule: ChunkRule | None = None, scan: bool = True,
+                whole: Callable[[Unit], bool] | None = None) -> list[Unit]:
+    """Big web archives replaced by their chunks (see `auditor.chunks`), the others as they are.
+    `reuse` (--resume): a cut an earlier run left in `folder` is taken again, and shards of an
+    input's earlier cut that this cut does not have are removed; `scan`: cut archives that have no
+    such plan (pre-scanning them); `whole`: inputs to keep whole (a complete shard of all of it)."""
+    rule = rule or ChunkRule.from_env()
+    out: list[Unit] = []
+    for unit in units:
+        stem = unit.shard.removesuffix(SHARD_SUFFIX)
+        chunks = None
+        if splittable(unit.source, unit.info.size, rule) and not (whole is not None and whole(unit)):
+            chunks = plan_chunks(unit.source, unit.info, stem, folder, rule, reuse, scan)
+        mine = [Unit(c.source, c.info, c.shard, c.begin, c.end) for c in chunks] if chunks else [unit]
+        if reuse:
+            names = {u.shard for u in mine}
+            for stale in folder.glob(f"{stem}*{SHARD_SUFFIX}"):
+                if stale.name not in names:
+                    stale.unlink(missing_ok=True)
+        out.extend(mine)
+    return out
 
 
 def plan_units(sources: Sequence[PageSource]) -> list[Unit]:
@@ -186,12 +220,12 @@ def audit_run(
     when `shard_dir` holds shards of an audit with other settings and `resume` is asked."""
     units = plan_units(sources)
     progress = progress if progress is not None else Progress(enabled=False)
-    progress.start(total_bytes=sum(max(u.info.size, 0) for u in units), total_units=len(units))
+    progress.start(total_bytes=sum(u.size for u in units), total_units=len(units))
     if shard_dir is None:
         if jobs > 1:
             raise ValueError("worker processes need a shard folder")
         for unit in units:
-            order, read = unit_order(unit.source.display_path), _Read(progress, unit.info.size)
+            order, read = unit_order(unit.source.display_path), _Read(progress, unit)
             for position, item in engine.audit_unit(unit.source, page_seconds):
                 engine.add(item, (order, position))
                 if not isinstance(item, Skipped):
@@ -203,18 +237,37 @@ def audit_run(
     settings = engine_settings(engine)
     merger = ShardMerger(engine, settings)
     _clear(shard_dir, keep_complete=resume)
+    setup = WorkerSetup(settings, page_seconds, str(shard_dir), debug or DebugHooks())
+    pool = _Pool(setup, engine, merger, jobs, progress)
+    try:
+        units = _cut(units, pool, shard_dir, settings, jobs, resume)
+        _audit_units(units, engine, merger, pool, shard_dir, settings, jobs, resume, page_seconds, progress)
+    finally:
+        pool.stop_idle()  # workers started ahead that had nothing to do
+    names = [u.shard for u in units]
+    stems = dict.fromkeys(u.shard.removesuffix(SHARD_SUFFIX).split(".chunk-", 1)[0] for u in units)
+    names += [name for stem in stems for name in plan_files(stem)]  # a cut's plan, and a plan not to cut
+    return engine.finish(), RunShards(shard_dir, names)
+
+
+def _audit_units(units: list[Unit], engine: Engine, merger: ShardMerger, pool: _Pool, shard_dir: Path,
+                 settings: EngineSettings, jobs: int, resume: bool, page_seconds: float, progress: Progress) -> None:
+    """The page phase through shards: complete shards taken again (`resume`), the other units audited
+    here (`jobs` 1) or by the pool, each shard merged as it is complete."""
+    tally = _Tally(units)  # the progress line counts inputs: a cut one when all its chunks are done
     todo: list[Unit] = []
     for unit in units:
         path = shard_dir / unit.shard
         if resume and _complete_shard(path, settings, unit):
             pages, errors = merger.add_shard(path)
-            progress.advance(pages=pages, errors=errors, nbytes=max(unit.info.size, 0), units=1)
+            progress.advance(pages=pages, errors=errors, nbytes=unit.size, units=tally.done(unit))
         else:
             path.unlink(missing_ok=True)  # another version of the input, or a shard that is not whole
             todo.append(unit)
+    pool.tally = tally
     if jobs <= 1:
         for unit in todo:
-            read = _Read(progress, unit.info.size)
+            read = _Read(progress, unit, tally)
             with ShardWriter(shard_dir / unit.shard, ShardHeader(settings=settings, units=[unit.info])) as writer:
                 for line in unit_lines(engine, unit.source, 0, page_seconds):
                     writer.add(line)
@@ -225,34 +278,70 @@ def audit_run(
             merger.add_shard(shard_dir / unit.shard)
             read.done()
     elif todo:
-        setup = WorkerSetup(settings, page_seconds, str(shard_dir), debug or DebugHooks())
-        _Pool(setup, engine, merger, min(jobs, len(todo)), progress).run(todo)
-    return engine.finish(), RunShards(shard_dir, [u.shard for u in units])
+        pool.size = min(jobs, len(todo))
+        pool.run(todo)
+
+
+def _cut(units: list[Unit], pool: _Pool, folder: Path, settings: EngineSettings, jobs: int,
+         resume: bool) -> list[Unit]:
+    """The run's units with big archives cut into chunks (`split_units`). --jobs 1 --resume reuses
+    the cut an earlier run left (and its chunks' shards) but cuts nothing anew: one process gains
+    nothing from it. An input whose whole shard is complete (--resume) stays whole."""
+    if jobs <= 1 and not resume:
+        return units
+    rule = ChunkRule.from_env()
+    if jobs > 1 and any(splittable(u.source, u.info.size, rule) for u in units):
+        pool.prestart()  # the workers build their engines while the archives are pre-scanned
+    return split_units(units, folder, reuse=resume, rule=rule, scan=jobs > 1,
+                       whole=lambda u: resume and _complete_shard(folder / u.shard, settings, u))
+
+
+class _Tally:
+    """How many units of each input are still to do: an input counts as done on the progress line
+    when its last chunk is."""
+
+    def __init__(self, units: Sequence[Unit]) -> None:
+        self.left: dict[str, int] = {}
+        for unit in units:
+            self.left[unit.info.path] = self.left.get(unit.info.path, 0) + 1
+
+    def done(self, unit: Unit) -> int:
+        self.left[unit.info.path] = self.left.get(unit.info.path, 1) - 1
+        return int(self.left[unit.info.path] == 0)
 
 
 class _Read:
-    """How far into one input the progress has counted (bytes), from the offsets of its records."""
+    """How far into its input a unit's progress has counted (bytes), from the offsets of its records."""
 
-    def __init__(self, progress: Progress, size: int) -> None:
+    def __init__(self, progress: Progress, unit: Unit, tally: _Tally | None = None) -> None:
         self.progress = progress
-        self.size = max(size, 0)
-        self.counted = 0
+        self.unit = unit
+        self.tally = tally
+        self.begin = unit.begin
+        self.end = unit.begin + unit.size
+        self.counted = self.begin  # the offset counted up to
         self.pages = 0
         self.errors = 0
+
+    @property
+    def nbytes(self) -> int:
+        """The bytes counted so far."""
+        return self.counted - self.begin
 
     def item(self, page: bool, path: str | None, offset: int | None = None) -> None:
         if offset is None and path is not None:
             offset = item_offset(path)
         nbytes = 0
-        if offset is not None and self.size:
-            nbytes = max(min(offset, self.size) - self.counted, 0)
+        if offset is not None and self.end > self.begin:
+            nbytes = max(min(offset, self.end) - self.counted, 0)
             self.counted += nbytes
         self.pages, self.errors = self.pages + int(page), self.errors + int(not page)
         self.progress.advance(pages=int(page), errors=int(not page), nbytes=nbytes)
 
     def done(self, pages: int = 0, errors: int = 0) -> None:
-        self.progress.advance(pages=pages, errors=errors, nbytes=self.size - self.counted, units=1)
-        self.counted = self.size
+        units = self.tally.done(self.unit) if self.tally is not None else 1
+        self.progress.advance(pages=pages, errors=errors, nbytes=self.end - self.counted, units=units)
+        self.counted = self.end
 
 
 def item_offset(path: str) -> int | None:
@@ -265,12 +354,15 @@ def item_offset(path: str) -> int | None:
 
 
 def _clear(folder: Path, keep_complete: bool) -> None:
-    """Remove what a killed run left half-written, and (unless resuming) this folder's unit shards."""
-    for path in folder.glob(f".unit-*{SHARD_SUFFIX}.*.tmp"):
-        path.unlink(missing_ok=True)
-    if not keep_complete:
-        for path in folder.glob(f"unit-*{SHARD_SUFFIX}"):
+    """Remove what a killed run left half-written, and (unless resuming) this folder's unit shards
+    and chunk plans."""
+    for pattern in (f".unit-*{SHARD_SUFFIX}.*.tmp", ".unit-*.tmp", "unit-*.tmp"):
+        for path in folder.glob(pattern):
             path.unlink(missing_ok=True)
+    if not keep_complete:
+        for pattern in (f"unit-*{SHARD_SUFFIX}", f"unit-*{PLAN_SUFFIX}", f"unit-*{IMAGES_SUFFIX}"):
+            for path in folder.glob(pattern):
+                path.unlink(missing_ok=True)
 
 
 def _complete_shard(path: Path, settings: EngineSettings, unit: Unit) -> bool:
@@ -320,10 +412,27 @@ class _Pool:
         self.progress = progress
         self.ctx = _start_method()
         self.hard_limit = 2 * setup.page_seconds + 1 if setup.page_seconds > 0 else 0.0
+        self.tally: _Tally | None = None
+        self.started: list[_Worker] = []  # started ahead of `run`
+
+    def prestart(self) -> None:
+        """Start the workers now (each builds its engine, about a second) rather than when `run` needs
+        them: the main process pre-scans the archives meanwhile."""
+        while len(self.started) < self.size:
+            self.started.append(self._start())
+
+    def stop_idle(self) -> None:
+        """Stop the workers started ahead that `run` did not take (nothing was left to audit)."""
+        for worker in self.started:
+            self._stop(worker)
+        self.started.clear()
 
     def run(self, units: list[Unit]) -> None:
-        queue = [Task(u) for u in sorted(units, key=lambda u: u.info.size)]  # popped from the end: largest first
-        workers: list[_Worker] = []
+        queue = [Task(u) for u in sorted(units, key=lambda u: u.size)]  # popped from the end: largest first
+        workers: list[_Worker] = self.started[: self.size]
+        for worker in self.started[self.size:]:
+            self._stop(worker)
+        self.started = []
         try:
             while queue or workers:
                 while len(workers) < min(self.size, len(queue) + sum(w.task is not None for w in workers)):
@@ -372,7 +481,7 @@ class _Pool:
         worker.conn.close()
 
     def _give(self, worker: _Worker, task: Task) -> None:
-        worker.task, worker.read, worker.page, worker.killed_for = task, _Read(self.progress, task.unit.info.size), \
+        worker.task, worker.read, worker.page, worker.killed_for = task, _Read(self.progress, task.unit, self.tally), \
             None, None
         with contextlib.suppress(OSError, ValueError):
             worker.conn.send(task)  # when it died meanwhile, its sentinel says so and the task is retried
@@ -429,7 +538,7 @@ class _Pool:
         if worker.page is not None and task.crashes + 1 < MAX_CRASHES:
             position, path = worker.page
             cause = worker.killed_for or f"worker crashed while auditing {path} ({how}); not audited"
-            self.progress.advance(pages=-read.pages, errors=-read.errors, nbytes=-read.counted)
+            self.progress.advance(pages=-read.pages, errors=-read.errors, nbytes=-read.nbytes)
             return Task(task.unit, {**task.replace, position: cause}, task.crashes + 1)
         where = f" (at {worker.page[1]})" if worker.page is not None else ""
         self._give_up(task, worker.killed_for or
@@ -440,11 +549,14 @@ class _Pool:
 
     def _give_up(self, task: Task, cause: str) -> None:
         """The whole input is an input error: a shard of that one error, merged like any other."""
+        chunk = task.unit.info.chunk
+        if chunk is not None:  # a chunk: the error stands for its records, at its first item's place
+            cause = f"{cause} (chunk {chunk.number + 1} of {chunk.count}: its records from byte {chunk.start})"
         error = self.engine.input_error(task.unit.source, cause)
         path = Path(self.setup.shard_dir) / task.unit.shard
         header = ShardHeader(settings=self.setup.settings, units=[task.unit.info])
         with ShardWriter(path, header) as writer:
-            writer.add(ErrorLine(unit=0, seq=0, error=error))
+            writer.add(ErrorLine(unit=0, seq=chunk.first if chunk is not None else 0, error=error))
         self.merger.add_shard(path)
 
 
@@ -480,6 +592,7 @@ def worker_main(setup: WorkerSetup, conn: Connection) -> None:
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the main process, which stops the workers
     engine = engine_from_settings(setup.settings)
+    engine.lexicon.compile_all()  # before any page: its time budget should not pay for it
     while True:
         try:
             task = conn.recv()
@@ -516,4 +629,4 @@ def _audit_task(engine: Engine, setup: WorkerSetup, task: Task, conn: Connection
     conn.send(("done",))
 
 
-__all__ = ["DebugHooks", "RunShards", "Unit", "audit_run", "item_offset", "plan_units", "worker_main"]
+__all__ = ["DebugHooks", "RunShards", "Unit", "audit_run", "item_offset", "plan_units", "split_units", "worker_main"]

@@ -13,7 +13,8 @@ one pydantic model, told apart by its `kind`:
   version, report format, the rule packs' sha256s and a sha256 of all rule data, the selected rules
   with their severities, base URL, site, crawl date, fail level, the configuration's overrides, site
   mapping, Markdown keys and input limits); and `units`, the inputs the shard covers (path as reports
-  show it, file, size, modification time: what `--resume` matches);
+  show it, file, size, modification time: what `--resume` matches; for a chunk of a cut archive,
+  `chunk`: which one, of which cut, its records and its first item's position);
 - `page`: a page's `PageReport` after the page checks, and its `PageSummary` (what the site phase
   reads; its source locations written resolved);
 - `error`: an `InputError` (an input, record or page that could not be audited);
@@ -74,13 +75,31 @@ class _Model(BaseModel):
 # -- the header -----------------------------------------------------------------------------------
 
 
+class ChunkInfo(_Model):
+    """The part of an archive a shard covers when the archive was cut into chunks (`auditor.chunks`):
+    chunk `number` of `count` of the cut `plan` (a hash of every chunk's start), from the record at
+    (`part`, `start`) to the one at (`stop_part`, `stop`) ((-1, -1): to the end); `first` is the
+    position of its first item in the archive's stream."""
+
+    number: int
+    count: int
+    plan: str
+    part: int
+    start: int
+    stop_part: int
+    stop: int
+    first: int
+
+
 class UnitInfo(_Model):
-    """One input a shard covers (a page file or a web archive), as a resumed run recognises it."""
+    """One input a shard covers (a page file or a web archive), as a resumed run recognises it;
+    `chunk`: only that chunk of the archive (None: all of it)."""
 
     path: str  # as reports show it (the input argument joined with the relative path)
     file: str  # the file, absolute, on the machine that audited it
     size: int
     mtime_ns: int
+    chunk: ChunkInfo | None = None
 
 
 class EngineSettings(_Model):
@@ -511,6 +530,8 @@ class ShardMerger:
     settings: EngineSettings
     first: str = ""
     seen_units: dict[str, str] | None = None
+    # The chunked inputs seen: path to (plan, count, the chunk numbers seen).
+    chunked: dict[str, tuple[str, int, set[int]]] | None = None
 
     def add_shard(self, path: Path) -> tuple[int, int]:
         """Add every item of one shard; the number of pages and of input errors it held."""
@@ -528,11 +549,36 @@ class ShardMerger:
         if self.seen_units is None:
             self.seen_units = {}
         for unit in header.units:
-            other = self.seen_units.get(unit.path)
+            key = unit.path if unit.chunk is None else f"{unit.path}\0{unit.chunk.number}"
+            other = self.seen_units.get(key) or self.seen_units.get(
+                f"{unit.path}\0*" if unit.chunk is None else unit.path)
             if other is not None and other != str(path):
-                raise ShardError(f"{path}: the input {unit.path} is in the shard {other} too; merging both would "
+                what = unit.path if unit.chunk is None else f"{unit.path} (chunk {unit.chunk.number + 1})"
+                raise ShardError(f"{path}: the input {what} is in the shard {other} too; merging both would "
                                  "count its pages twice")
-            self.seen_units[unit.path] = str(path)
+            self.seen_units[key] = str(path)
+            if unit.chunk is not None:
+                self.seen_units[f"{unit.path}\0*"] = str(path)
+                self._check_chunk(path, unit.path, unit.chunk)
+
+    def _check_chunk(self, path: Path, input_path: str, chunk: ChunkInfo) -> None:
+        """Chunks of one input merge only when they come from the same cut."""
+        if self.chunked is None:
+            self.chunked = {}
+        plan, count, numbers = self.chunked.setdefault(input_path, (chunk.plan, chunk.count, set()))
+        if (plan, count) != (chunk.plan, chunk.count):
+            raise ShardError(f"{path}: the input {input_path} was cut into chunks another way in another shard; "
+                             "merge the shards of one run")
+        numbers.add(chunk.number)
+
+    def missing_chunks(self) -> str | None:
+        """An input of which some chunks were merged but not all, described; None when all are whole."""
+        for input_path, (_, count, numbers) in sorted((self.chunked or {}).items()):
+            if len(numbers) != count:
+                missing = sorted(set(range(count)) - numbers)
+                shown = ", ".join(str(n + 1) for n in missing[:5]) + (" ..." if len(missing) > 5 else "")
+                return f"the input {input_path} was cut into {count} chunks; the shards of chunks {shown} are missing"
+        return None
 
     def add_items(self, path: Path, header: ShardHeader, items: Iterable[ShardItem]) -> tuple[int, int]:
         from auditor.engine import AuditedPage, Skipped
@@ -559,6 +605,9 @@ def merge_shards(paths: Sequence[Path], engine: Engine) -> RunResult:
     merger = ShardMerger(engine, engine_settings(engine))
     for path in paths:
         merger.add_shard(Path(path))
+    missing = merger.missing_chunks()
+    if missing is not None:
+        raise ShardError(missing)
     return engine.finish()
 
 
@@ -635,10 +684,15 @@ def audit_to_shard(
 def unit_lines(engine: Engine, source: PageSource, unit: int, page_seconds: float = 0.0,
                replace: Mapping[int, str] | None = None,
                on_page: Callable[[int, RawPage], None] | None = None) -> Iterator[ShardItem]:
-    """The shard lines of one input, audited as they stream (see `Engine.audit_unit`)."""
+    """The shard lines of one input, audited as they stream (see `Engine.audit_unit`). A chunk of an
+    archive numbers its items from its first item's position in the whole archive's stream, so they
+    take the places an unsplit read gives them (`replace` and `on_page` count from the chunk's start)."""
     from auditor.engine import AuditedPage, Skipped
+    from auditor.inputs.archive import ChunkSource
 
-    for seq, item in engine.audit_unit(source, page_seconds, replace, on_page):
+    base = source.chunk.first if isinstance(source, ChunkSource) and source.chunk is not None else 0
+    for position, item in engine.audit_unit(source, page_seconds, replace, on_page):
+        seq = base + position
         if isinstance(item, AuditedPage):
             yield PageLine(unit=unit, seq=seq, page=item.page, summary=summary_model(item.summary))
         elif isinstance(item, Skipped):
@@ -660,7 +714,7 @@ def iso_utc(value: str) -> str:
 
 
 __all__ = [
-    "SHARD_FORMAT", "SHARD_SUFFIX", "EngineSettings", "ErrorLine", "PageLine", "ShardError", "ShardHeader",
+    "SHARD_FORMAT", "SHARD_SUFFIX", "ChunkInfo", "EngineSettings", "ErrorLine", "PageLine", "ShardError", "ShardHeader",
     "ShardItem", "ShardMerger", "ShardWriter", "SkippedLine", "SummaryModel", "UnitInfo", "audit_to_shard",
     "engine_from_settings", "engine_settings", "merge_shards", "read_header", "read_shard", "settled_summary",
     "shard_files", "summary_from_model", "summary_model", "unit_info", "unit_lines", "unit_order",

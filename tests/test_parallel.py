@@ -196,14 +196,15 @@ def test_crashes_and_hangs_cost_only_their_page(mix: tuple[Path, dict[str, int]]
     monkeypatch.setenv("AUDITOR_TEST_HANG_ON", "p09.html,p11.html:block")
     out = tmp_path / "out"
     start = time.monotonic()
-    assert audit(folder, out, "--jobs", "2", "--page-timeout", "0.4") == 2
+    # A budget well above what a small page takes, even on a loaded machine (0.4 s was not always).
+    assert audit(folder, out, "--jobs", "2", "--page-timeout", "1") == 2
     assert time.monotonic() - start < 15
     errors = site_errors(out)
     crashed = errors[f"{folder}/pages/p07.html"]
     assert crashed == f"worker crashed while auditing {folder}/pages/p07.html (exit code 70); not audited"
     assert errors[f"{folder}/{record}"].startswith(f"worker crashed while auditing {folder}/{record}")
-    assert errors[f"{folder}/pages/p09.html"].startswith("not audited: took longer than 0.4 s")
-    assert errors[f"{folder}/pages/p11.html"].startswith("not audited: still running 1.8 s after it started")
+    assert errors[f"{folder}/pages/p09.html"].startswith("not audited: took longer than 1 s")
+    assert errors[f"{folder}/pages/p11.html"].startswith("not audited: still running 3 s after it started")
     # Everything else is audited as in one process: the other records of the crashed archive too.
     want = json.loads((reference / "example.com.json").read_text(encoding="utf-8"))
     got = json.loads((out / "example.com.json").read_text(encoding="utf-8"))

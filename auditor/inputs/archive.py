@@ -49,6 +49,13 @@ Layouts:
 Reading the shared corpus WARC ten times over (1,880 pages, 160 MB gzip) this way gives about 950
 pages/s with 24 MB of peak memory, the same as for one copy: memory does not grow with the archive.
 
+Chunks (`auditor.chunks`, for `--jobs`): `scan_archive` walks the record headers once and lists the
+records a chunk may start at, each with the position its first item has in the stream (a record
+gives one item, but warcinfo, request and metadata records give none), and the image index. A
+`ChunkSource` reads from such a record up to the next chunk's, with the index loaded from the file
+the pre-scan wrote, and yields exactly the slice of the whole archive's stream. Only archives read
+in place (gzip per record, uncompressed, stored WACZ members) are cut, and never after damage.
+
 A page's path in reports is the archive's path, then `#` and the record's byte offset
 (`crawl.warc.gz#12345`; in a WACZ, `site.wacz/archive/data.warc.gz#12345`): unique, stable for the
 same file, and enough to extract the record again (`dd`, `warcio extract`). The URL is shown beside
@@ -59,7 +66,9 @@ Errors use the same form, with the offset where the damage starts.
 from __future__ import annotations
 
 import contextlib
+import gzip
 import io
+import json
 import os
 import re
 import shutil
@@ -383,15 +392,19 @@ def _blank_from(win: _Window, at: int, size: int) -> int | None:
     return None
 
 
-def _walk(part: _Part, bodies: bool) -> Iterator[_Record | _Damage]:
+def _walk(part: _Part, bodies: bool, begin: int = 0, stop: int | None = None) -> Iterator[_Record | _Damage]:
     """Every record of a part in order, and the damage between them, with where it starts.
 
     `bodies`: read and decode the body of each page record (the page stream); without it only the
-    headers are read (the image index)."""
+    headers are read (the image index). `begin`, `stop`: only the records from the one at offset
+    `begin` (a record's first byte, as a pre-scan found it) to the first one at or after `stop` (not
+    included): one chunk of the archive (`ArchiveChunk`). The walk carries nothing from one record to
+    the next that a walk started at a clean record boundary would not have, so a chunk gives exactly
+    what the walk of the whole part gives from there on."""
     reported: set[int] = set()
     read_any = False
     with part.open() as win:
-        pos: int | None = 0
+        pos: int | None = begin
         while pos is not None and pos < part.size:
             win.seek(pos)
             records = iter(ArchiveIterator(win, parse_http=True, auto_decode="none", quirks_mode=part.quirks))
@@ -408,6 +421,8 @@ def _walk(part: _Part, bodies: bool) -> Iterator[_Record | _Damage]:
                     cause = _short(exc)
                     break
                 entry = _classify(record, record.stream_pos)
+                if stop is not None and entry.offset >= stop:
+                    return  # the next chunk's first record
                 nth = nth + 1 if entry.offset == last else 1
                 if bodies and entry.kind == "page":
                     try:
@@ -435,6 +450,8 @@ def _walk(part: _Part, bodies: bool) -> Iterator[_Record | _Damage]:
                     start = end
             assert start is not None
             resume = _next_record(part, win, start + 1)
+            if stop is not None and start >= stop:
+                return
             if start not in reported:
                 reported.add(start)
                 yield _Damage(start, _damage_text(cause, start, resume, part.size, read_any))
@@ -668,11 +685,15 @@ def url_key(url: str) -> str:
 
 class ArchiveImages:
     """The image records of one archive: URL to (part, offset), built on first use by one pass over
-    the record headers; a record's bytes are read when asked for, one record at a time."""
+    the record headers; a record's bytes are read when asked for, one record at a time. A chunk of
+    the archive (`ArchiveChunk`) reads the index the pre-scan wrote (`index_file`) instead: its pages
+    may show images of any other chunk, and one pass per chunk would cost a pass over the whole
+    archive each time."""
 
-    def __init__(self, name: str, parts: list[_Part]) -> None:
+    def __init__(self, name: str, parts: list[_Part], index_file: str | None = None) -> None:
         self._name = name
         self._parts = parts
+        self._index_file = index_file
         self._index: dict[str, tuple[int, int]] | None = None
 
     @property
@@ -684,15 +705,8 @@ class ArchiveImages:
 
     def _built(self) -> dict[str, tuple[int, int]]:
         if self._index is None:
-            index: dict[str, tuple[int, int]] = {}
-            for number, part in enumerate(self._parts):
-                try:
-                    for entry in _walk(part, bodies=False):
-                        if isinstance(entry, _Record) and entry.kind == "image" and entry.url:
-                            index.setdefault(url_key(entry.url), (number, entry.offset))  # the first capture wins
-                except OSError:
-                    continue  # a part that cannot be opened (any more): its images are missing, not an error here
-            self._index = index
+            loaded = load_image_index(self._index_file) if self._index_file is not None else None
+            self._index = loaded if loaded is not None else image_index(self._parts)
         return self._index
 
     def find_image(self, url: str) -> StoredImage | None:
@@ -733,7 +747,10 @@ class ArchiveImages:
 
 def read_archive(source: PageSource) -> Iterator[RawPage | PageReadError | SkippedRecord]:
     """The pages of one archive in record order, with an error for each damaged place and a
-    SkippedRecord for each record counted out. Never raises for bad data."""
+    SkippedRecord for each record counted out. Never raises for bad data. A `ChunkSource` gives
+    only its chunk's records: what the whole archive's stream holds from its first item on, up to
+    the next chunk's."""
+    chunk = source.chunk if isinstance(source, ChunkSource) else None
     archive = _Archive(source)
     try:
         parts: list[_Part] = []
@@ -742,25 +759,16 @@ def read_archive(source: PageSource) -> Iterator[RawPage | PageReadError | Skipp
                 yield item
             else:
                 parts.append(item)
-        images = ArchiveImages(source.display_path, parts)
-        for part in parts:
+        images = ArchiveImages(source.display_path, parts, chunk.index if chunk is not None else None)
+        for number, part in enumerate(parts):
+            span = (0, None) if chunk is None else chunk.span(number)
+            if span is None:
+                continue
             try:
-                for entry in _walk(part, bodies=True):
-                    if isinstance(entry, _Damage):
-                        yield PageReadError(_at(source, part.shown, part.relative, entry.offset), entry.cause)
-                        continue
-                    where = _at(source, part.shown, part.relative, entry.offset, entry.url, entry.nth)
-                    if entry.kind == "page" and entry.body is not None:
-                        yield RawPage(where, entry.body, crawled_at=entry.date, http_headers=entry.headers,
-                                      archive=images)
-                    elif entry.kind == "skip":
-                        yield SkippedRecord(where, entry.reason)
-                    elif entry.kind == "image":
-                        # Not a page, but read by the pages that show it: counted, so that every
-                        # record that could hold a page is accounted for in the report.
-                        yield SkippedRecord(where, "image")
-                    elif entry.kind == "bad":
-                        yield PageReadError(where, entry.reason)
+                for entry in _walk(part, bodies=True, begin=span[0], stop=span[1]):
+                    found = _item(source, part, entry, images)
+                    if found is not None:
+                        yield found
             except OSError as exc:  # the file itself went away or cannot be read
                 yield PageReadError(source, f"{part.shown}: cannot read ({exc.strerror or exc})")
             except Exception as exc:  # a fault of the reader on strange data must not stop the run
@@ -769,4 +777,181 @@ def read_archive(source: PageSource) -> Iterator[RawPage | PageReadError | Skipp
         archive.close()
 
 
-__all__ = ["HTML_TYPES", "ArchiveImages", "SkippedRecord", "read_archive", "url_key"]
+def _item(source: PageSource, part: _Part, entry: _Record | _Damage,
+          images: ArchiveImages) -> RawPage | PageReadError | SkippedRecord | None:
+    """What one record (or damaged place) of the walk is in the page stream: exactly one item, but
+    for the records passed over silently (None: see `_items_of`)."""
+    if isinstance(entry, _Damage):
+        return PageReadError(_at(source, part.shown, part.relative, entry.offset), entry.cause)
+    where = _at(source, part.shown, part.relative, entry.offset, entry.url, entry.nth)
+    if entry.kind == "page" and entry.body is not None:
+        return RawPage(where, entry.body, crawled_at=entry.date, http_headers=entry.headers, archive=images)
+    if entry.kind == "skip":
+        return SkippedRecord(where, entry.reason)
+    if entry.kind == "image":
+        # Not a page, but read by the pages that show it: counted, so that every record that could
+        # hold a page is accounted for in the report.
+        return SkippedRecord(where, "image")
+    if entry.kind == "bad":
+        return PageReadError(where, entry.reason)
+    return None  # silent
+
+
+def _items_of(entry: _Record) -> int:
+    """How many items of the page stream a record read without damage gives: none for the records
+    passed over silently (warcinfo, request, metadata), one for any other (a page, a record counted
+    out, an image, or the error of a bad record: reading the body can change which, never how many)."""
+    return 0 if entry.kind == "silent" else 1
+
+
+# -- chunks: one archive audited in pieces ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveChunk:
+    """A stretch of one archive's records, from a record's start to the next chunk's first record:
+    a unit of work of its own (`auditor.parallel`), so that one big archive keeps several cores busy.
+
+    `first` is the position (in the whole archive's stream of pages, errors and skipped records) of
+    the chunk's first item, so that its items get the places an unsplit read gives them. `index` is
+    the file the pre-scan wrote the archive's image index to (`write_image_index`)."""
+
+    part: int  # the WARC (of a WACZ: the member, in name order; 0 for a WARC file) where it starts
+    start: int  # the offset of its first record in that part
+    stop_part: int  # where the next chunk starts: part and offset; (-1, -1) for the last chunk
+    stop: int
+    first: int
+    index: str | None = None
+
+    def span(self, part: int) -> tuple[int, int | None] | None:
+        """The offsets of `part` this chunk reads (from, up to: None for the part's end), or None."""
+        if part < self.part or (self.stop_part >= 0 and part > self.stop_part):
+            return None
+        begin = self.start if part == self.part else 0
+        stop = self.stop if part == self.stop_part else None
+        if stop is not None and begin >= stop:
+            return None
+        return begin, stop
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkSource(PageSource):
+    """An archive input limited to one of its chunks (`read_archive` reads only that)."""
+
+    chunk: ArchiveChunk | None = None
+
+
+@dataclass(slots=True)
+class ArchiveScan:
+    """What a pre-scan of an archive's record headers found: where a chunk may start, and its images.
+
+    `starts`: (part, offset, position of its first item) of every record a chunk may start at: the
+    first record of a gzip member, before any damage (after damage, which items a reader with bodies
+    yields can differ from what the headers say, so no position after it is certain), and not the
+    last record before the damage either (that stretch stays inside one chunk)."""
+
+    starts: list[tuple[int, int, int]]
+    items: int  # items of the stream before the first damage (all of them when there is none)
+    images: dict[str, tuple[int, int]]
+    damaged: bool
+
+
+def scan_archive(source: PageSource) -> ArchiveScan | None:
+    """One pass over the record headers (no bodies, no decoding): the places a chunk may start and
+    the image index. None when the archive cannot be entered in the middle: a whole-file gzip, a
+    WACZ member stored compressed (both need decompressing from the start), or an archive with
+    errors before its first record."""
+    parts = _splittable_parts(source)
+    if parts is None:
+        return None
+    scan = ArchiveScan([], 0, {}, False)
+    for number, part in enumerate(parts):
+        previous: int | None = None  # the offset of the last record read
+        try:
+            for entry in _walk(part, bodies=False):
+                if isinstance(entry, _Damage):
+                    if not scan.damaged and scan.starts and scan.starts[-1][:2] == (number, previous):
+                        scan.starts.pop()
+                    scan.damaged = True
+                    continue
+                if entry.kind == "image" and entry.url:
+                    scan.images.setdefault(url_key(entry.url), (number, entry.offset))  # as image_index does
+                if scan.damaged:
+                    continue
+                if entry.nth == 1 and entry.offset != previous:
+                    scan.starts.append((number, entry.offset, scan.items))
+                scan.items += _items_of(entry)
+                previous = entry.offset
+        except OSError:
+            return None
+    return scan
+
+
+def _splittable_parts(source: PageSource) -> list[_Part] | None:
+    """The parts of an archive when every one is read in place (gzip per record or uncompressed), and
+    nothing is wrong before the records; else None."""
+    archive = _Archive(source)
+    try:
+        if source.input_format == "warc":
+            try:
+                with _Window(str(source.file), 0, os.path.getsize(source.file)) as win:
+                    if win.read(2) == b"\x1f\x8b" and _gzip_layout(win)[0] != "records":
+                        return None
+            except OSError:
+                return None
+        parts: list[_Part] = []
+        for item in archive.parts():
+            if isinstance(item, PageReadError) or archive.temps:
+                return None
+            parts.append(item)
+        return parts or None
+    finally:
+        archive.close()
+
+
+def image_index(parts: list[_Part]) -> dict[str, tuple[int, int]]:
+    """URL key to (part, offset) of every image record, the first capture of a URL winning."""
+    index: dict[str, tuple[int, int]] = {}
+    for number, part in enumerate(parts):
+        try:
+            for entry in _walk(part, bodies=False):
+                if isinstance(entry, _Record) and entry.kind == "image" and entry.url:
+                    index.setdefault(url_key(entry.url), (number, entry.offset))  # the first capture wins
+        except OSError:
+            continue  # a part that cannot be opened (any more): its images are missing, not an error here
+    return index
+
+
+def write_image_index(path: str, images: dict[str, tuple[int, int]]) -> None:
+    """The image index as a file (gzip JSON, written under a temporary name and renamed)."""
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=1) as fh:
+        json.dump({key: list(at) for key, at in images.items()}, fh, separators=(",", ":"))
+    os.replace(tmp, path)
+
+
+_LOADED: dict[str, tuple[int, dict[str, tuple[int, int]]]] = {}
+
+
+def load_image_index(path: str) -> dict[str, tuple[int, int]] | None:
+    """The index `write_image_index` wrote, kept for the next chunk of the same archive (a worker
+    audits many); None when the file cannot be read (the index is then built again)."""
+    try:
+        stamp = os.stat(path).st_mtime_ns
+        cached = _LOADED.get(path)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            raw = json.load(fh)
+        index = {str(k): (int(v[0]), int(v[1])) for k, v in raw.items()}
+    except (OSError, ValueError, TypeError, IndexError, AttributeError):
+        return None
+    _LOADED.clear()
+    _LOADED[path] = (stamp, index)
+    return index
+
+
+__all__ = [
+    "HTML_TYPES", "ArchiveChunk", "ArchiveImages", "ArchiveScan", "ChunkSource", "SkippedRecord", "image_index",
+    "load_image_index", "read_archive", "scan_archive", "url_key", "write_image_index",
+]
