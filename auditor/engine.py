@@ -112,6 +112,11 @@ class SiteState:
     summaries: list[StoredSummary] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
     error_keys: list[OrderKey] = field(default_factory=list)
+    # Counted as the pages arrive (settled but for site findings): finish corrects only the pages
+    # that site checks add to, and copies the others to the report unread.
+    totals: Totals = field(default_factory=Totals)
+    failing: bool = False
+    unused: dict[int, list[tuple[str, int, str, tuple[str, ...]]]] = field(default_factory=dict)  # by record
 
     @property
     def pages(self) -> StoredPages:
@@ -331,7 +336,14 @@ class Engine:
         if isinstance(item, AuditedPage):
             page = item.page
             state = self.sites[page.site]
-            state.records.append(self.store.file(RAW_PAGES).append(page.model_dump_json().encode("utf-8")))
+            self._settle(page, [])  # as the report shows it, unless a site check adds to it
+            record = self.store.file(RAW_PAGES).append(page.model_dump_json().encode("utf-8"))
+            state.records.append(record)
+            count_page(state.totals, page)
+            state.failing = state.failing or _fails(page, self.options.fail_on)
+            unused = _unused(page)
+            if unused:
+                state.unused[record] = unused
             unit = self._unit_index.get(key[0])
             if unit is None:
                 unit = self._unit_index[key[0]] = len(self._unit_orders)
@@ -429,17 +441,24 @@ class Engine:
             ai_labels, consent = site_summaries(self._summaries.stream(s.number for s in summaries))
             self._summaries.forget()
             final = sorted(range(len(order)), key=lambda k: (state.urls[order[k]], summaries[k].path))
-            site_totals = Totals()
+            site_totals = state.totals.model_copy(deep=True)  # finish may run again: keep the arrival counts
+            failing = failing or state.failing
             first = len(settled)
             for k in final:
-                page = PageReport.model_validate_json(raw.get(state.records[order[k]]))
-                self._settle(page, findings.get(k, []))
+                record = state.records[order[k]]
+                if k not in findings:  # settled when it was added: copied as it is
+                    settled.append_stored(raw.get_stored(record))
+                    unused.extend(state.unused.get(record, ()))
+                    continue
+                page = PageReport.model_validate_json(raw.get(record))
+                count_page(site_totals, page, -1)
+                self._settle(page, findings[k])
                 count_page(site_totals, page)
-                count_page(all_totals, page)
                 failing = failing or _fails(page, self.options.fail_on)
-                unused.extend((page.path, x.line, x.kind, tuple(x.codes)) for x in page.suppressions
-                              if x.kind != "enable" and x.suppressed == 0)
+                unused.extend(_unused(page))
                 settled.append(page.model_dump_json().encode("utf-8"))
+            _drop_zero_counts(site_totals)
+            add_totals(all_totals, site_totals)
             errors = _sorted_errors(state.errors, state.error_keys)
             site_totals.pages, site_totals.errors = len(final), len(errors)
             report = SiteReport(
@@ -528,21 +547,53 @@ def totals(pages: Iterable[PageReport], errors: list[InputError]) -> Totals:
     return t
 
 
-def count_page(t: Totals, page: PageReport) -> None:
-    """Add one page's results to the counts (not to `pages`)."""
+def count_page(t: Totals, page: PageReport, sign: int = 1) -> None:
+    """Add one page's results to the counts (not to `pages`); with sign -1, take them out again
+    (then `_drop_zero_counts` before the totals are shown)."""
     # A rule that did not apply leaves no result; count it from the page's rule outcomes.
     for code, outcome in page.rule_outcomes.items():
         if outcome == Outcome.inapplicable:
-            t.by_outcome["inapplicable"] = t.by_outcome.get("inapplicable", 0) + 1
+            t.by_outcome["inapplicable"] = t.by_outcome.get("inapplicable", 0) + sign
             rule_counts = t.by_rule.setdefault(code, {})
-            rule_counts["inapplicable"] = rule_counts.get("inapplicable", 0) + 1
+            rule_counts["inapplicable"] = rule_counts.get("inapplicable", 0) + sign
     for r in page.results:
-        t.by_outcome[r.outcome.value] = t.by_outcome.get(r.outcome.value, 0) + 1
+        t.by_outcome[r.outcome.value] = t.by_outcome.get(r.outcome.value, 0) + sign
         rule = t.by_rule.setdefault(r.code, {})
-        rule[r.outcome.value] = rule.get(r.outcome.value, 0) + 1
+        rule[r.outcome.value] = rule.get(r.outcome.value, 0) + sign
         if r.outcome == Outcome.violation:
-            t.by_severity[r.severity.value] = t.by_severity.get(r.severity.value, 0) + 1
-            t.by_category[r.category.value] = t.by_category.get(r.category.value, 0) + 1
+            t.by_severity[r.severity.value] = t.by_severity.get(r.severity.value, 0) + sign
+            t.by_category[r.category.value] = t.by_category.get(r.category.value, 0) + sign
+
+
+def _drop_zero_counts(t: Totals) -> None:
+    """Counts taken back to zero leave no key, as if never counted (counts only ever start at one)."""
+    for counts in (t.by_outcome, t.by_severity, t.by_category):
+        for key in [k for k, v in counts.items() if v == 0]:
+            del counts[key]
+    for code in list(t.by_rule):
+        rule = t.by_rule[code]
+        for key in [k for k, v in rule.items() if v == 0]:
+            del rule[key]
+        if not rule:
+            del t.by_rule[code]
+
+
+def add_totals(into: Totals, t: Totals) -> None:
+    """Add a site's counts to the run's (not `pages` and `errors`)."""
+    for mine, theirs in ((into.by_outcome, t.by_outcome), (into.by_severity, t.by_severity),
+                         (into.by_category, t.by_category)):
+        for key, value in theirs.items():
+            mine[key] = mine.get(key, 0) + value
+    for code, counts in t.by_rule.items():
+        rule = into.by_rule.setdefault(code, {})
+        for key, value in counts.items():
+            rule[key] = rule.get(key, 0) + value
+
+
+def _unused(page: PageReport) -> list[tuple[str, int, str, tuple[str, ...]]]:
+    """The page's inline suppressions that silenced nothing: (path, line, kind, codes)."""
+    return [(page.path, x.line, x.kind, tuple(x.codes)) for x in page.suppressions
+            if x.kind != "enable" and x.suppressed == 0]
 
 
 def _fails(page: PageReport, fail_on: Severity) -> bool:

@@ -133,6 +133,24 @@ class RecordFile:
         self._size += len(blob)
         return len(self._offsets) - 1
 
+    def append_stored(self, blob: bytes) -> int:
+        """Write one record as `get_stored` gave it (still compressed): a copy without the work."""
+        if self._out is None:
+            raise ValueError(f"{self.path} is closed for writing")
+        self._out.write(blob)
+        self._offsets.append(self._size)
+        self._lengths.append(len(blob))
+        self._size += len(blob)
+        return len(self._offsets) - 1
+
+    def get_stored(self, number: int) -> bytes:
+        """One record as it is on disk (compressed), for `append_stored`."""
+        self._flush()
+        if self._reader is None:
+            self._reader = open(self.path, "rb")  # noqa: SIM115 - closed by close()
+        self._reader.seek(self._offsets[number])
+        return self._reader.read(self._lengths[number])
+
     def _flush(self) -> None:
         if self._out is not None:
             self._out.flush()
@@ -143,11 +161,7 @@ class RecordFile:
             self._out = None
 
     def get(self, number: int) -> bytes:
-        self._flush()
-        if self._reader is None:
-            self._reader = open(self.path, "rb")  # noqa: SIM115 - closed by close()
-        self._reader.seek(self._offsets[number])
-        return zlib.decompress(self._reader.read(self._lengths[number]))
+        return zlib.decompress(self.get_stored(number))
 
     def stream(self, numbers: Iterable[int]) -> Iterator[bytes]:
         """Records in the given order, through a handle of their own (so that two streams of the same
