@@ -202,6 +202,7 @@ class Engine:
             (rule, CHECKS[rule.check], CHECKS[rule.check].params_model.model_validate(rule.params))
             for rule in rules if rule.check is not None  # site-only rules get their outcome later
         ]
+        self.site_rules: list[RuleSpec] = [rule for rule in rules if rule.site_check]
 
     # -- page phase: audit and return ----------------------------------------------------------
     def audit_unit(self, source: PageSource, page_seconds: float = 0.0, replace: Mapping[int, str] | None = None,
@@ -390,7 +391,7 @@ class Engine:
         """Run the site checks on the site's summaries (in run order); their findings, as results on
         disk, by the page's place in that order: (site rule index, record number) in check order.
         A finding names its page by path: the last page of that path gets it."""
-        site_rules = [rule for rule in self.rules if rule.site_check]
+        site_rules = self.site_rules
         if not site_rules:
             return {}
         by_path = {s.path: k for k, s in enumerate(summaries)}
@@ -409,7 +410,7 @@ class Engine:
     def _settle(self, page: PageReport, findings: list[tuple[int, int]]) -> None:
         """A page as the report shows it: every site rule with an outcome, the site findings added,
         results and outcomes sorted."""
-        site_rules = [rule for rule in self.rules if rule.site_check]
+        site_rules = self.site_rules
         for rule in site_rules:
             page.rule_outcomes.setdefault(rule.code, Outcome.inapplicable)
         if findings:
@@ -598,12 +599,6 @@ def _unused(page: PageReport) -> list[tuple[str, int, str, tuple[str, ...]]]:
 
 def _fails(page: PageReport, fail_on: Severity) -> bool:
     return any(r.outcome == Outcome.violation and r.severity.rank >= fail_on.rank for r in page.results)
-
-
-def exit_code(pages: Iterable[PageReport], errors: list[InputError], fail_on: Severity) -> int:
-    if errors:
-        return 2
-    return 1 if any(_fails(page, fail_on) for page in pages) else 0
 
 
 def run(sources: Iterable[PageSource], engine: Engine, page_seconds: float = 0.0) -> RunResult:

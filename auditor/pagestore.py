@@ -124,17 +124,10 @@ class RecordFile:
 
     def append(self, data: bytes) -> int:
         """Write one record; its number."""
-        if self._out is None:
-            raise ValueError(f"{self.path} is closed for writing")
-        blob = zlib.compress(data, _LEVEL)
-        self._out.write(blob)
-        self._offsets.append(self._size)
-        self._lengths.append(len(blob))
-        self._size += len(blob)
-        return len(self._offsets) - 1
+        return self.append_stored(zlib.compress(data, _LEVEL))
 
     def append_stored(self, blob: bytes) -> int:
-        """Write one record as `get_stored` gave it (still compressed): a copy without the work."""
+        """Write one record as `get_stored` gave it (still compressed): a copy without the work; its number."""
         if self._out is None:
             raise ValueError(f"{self.path} is closed for writing")
         self._out.write(blob)
