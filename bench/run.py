@@ -418,19 +418,20 @@ def speed(pages: list[Page], workdir: Path, cores: int) -> None:
     write_folder(pages[:1], one_page)
     startup = audit([one_page], workdir / "out-one", 1 if jobs_ok else None, ROOT).seconds
 
-    def cli_row(label: str, what: str, jobs: int) -> Row:
+    def cli_row(label: str, what: str, source: Path, jobs: int) -> Row:
+        """The command line's audit of `source` (the folder of pages, or the pages as one WARC)."""
         if not jobs_ok and jobs != 1:
             return Row(label, what, len(pages), None, "this auditor has no --jobs option")
-        out = workdir / f"out-jobs{jobs}"
-        result = audit([folder], out, jobs if jobs_ok else None, ROOT)
+        out = workdir / f"out-{source.name}-jobs{jobs}"
+        result = audit([source], out, jobs if jobs_ok else None, ROOT)
         done = audited_pages(out)
         note = result.others if done == len(pages) else f"only {done} pages in the reports; {result.others}"
         shutil.rmtree(out, ignore_errors=True)
-        print(f"measured: full audit --jobs {jobs}", flush=True)
+        print(f"measured: full audit of {source.name} --jobs {jobs}", flush=True)
         return Row(label, what, len(pages), result.seconds, note)
 
-    rows.append(cli_row("2", "full audit, `--jobs 1` (CLI, wall clock)", 1))
-    rows.append(cli_row("3", f"full audit, `--jobs {cores}` (CLI, wall clock)", cores))
+    rows.append(cli_row("2", "full audit, `--jobs 1` (CLI, wall clock)", folder, 1))
+    rows.append(cli_row("3", f"full audit, `--jobs {cores}` (CLI, wall clock)", folder, cores))
     fns = trafilatura_fns()
     if fns is None:
         rows.append(Row("4", "trafilatura `extract_metadata`", len(pages), None, "trafilatura not installed"))
@@ -448,17 +449,8 @@ def speed(pages: list[Page], workdir: Path, cores: int) -> None:
     warc = workdir / "pages.warc.gz"
     build_warc(warc, templates(pages), len(pages))
 
-    def warc_row(label: str, what: str, jobs: int) -> Row:
-        out = workdir / f"out-warc-jobs{jobs}"
-        result = audit([warc], out, jobs if jobs_ok else None, ROOT)
-        done = audited_pages(out)
-        note = result.others if done == len(pages) else f"only {done} pages in the reports; {result.others}"
-        shutil.rmtree(out, ignore_errors=True)
-        print(f"measured: one archive, --jobs {jobs}", flush=True)
-        return Row(label, what, len(pages), result.seconds, note)
-
-    rows.append(warc_row("6", "full audit of the pages as one WARC, `--jobs 1`", 1))
-    rows.append(warc_row("7", f"full audit of the pages as one WARC, `--jobs {cores}` (cut into chunks)", cores))
+    rows.append(cli_row("6", "full audit of the pages as one WARC, `--jobs 1`", warc, 1))
+    rows.append(cli_row("7", f"full audit of the pages as one WARC, `--jobs {cores}` (cut into chunks)", warc, cores))
     warc.unlink(missing_ok=True)
 
     print("\n| # | what | pages/s | ms/page | note |\n| --- | --- | ---: | ---: | --- |")
