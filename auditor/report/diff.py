@@ -7,13 +7,12 @@ added in NEW brings new violations, a page gone from NEW takes its violations to
 
 from __future__ import annotations
 
-import json
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from auditor.models import Severity, SiteReport
 from auditor.report.fingerprint import Finding, site_findings
 from auditor.report.markdown import cell
+from auditor.report.write import canonical_json
 
 
 class _Model(BaseModel):
@@ -89,7 +88,7 @@ def render_text(diff: DiffReport) -> str:
 
 
 def render_json(diff: DiffReport) -> str:
-    return json.dumps(diff.model_dump(mode="json"), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    return canonical_json(diff.model_dump(mode="json")) + "\n"
 
 
 def render_markdown(diff: DiffReport) -> str:

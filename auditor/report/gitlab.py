@@ -10,7 +10,6 @@ fingerprint, as in baselines and SARIF), `severity`
 
 from __future__ import annotations
 
-import json
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -18,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from auditor.models import Severity
 from auditor.report.bundle import Output, ReportSet
 from auditor.report.fingerprint import Finding
+from auditor.report.write import canonical_json
 
 FILE_NAME = "gl-code-quality-report.json"
 GitLabSeverity = Literal["info", "minor", "major", "critical", "blocker"]
@@ -76,7 +76,7 @@ def render_gitlab(bundle: ReportSet) -> str:
     issues = sorted((_issue(f) for f in bundle.new_findings),
                     key=lambda i: (i.location.path, i.location.lines.begin, i.check_name, i.fingerprint))
     data = [i.model_dump(mode="json") for i in issues]
-    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    return canonical_json(data) + "\n"
 
 
 def gitlab_reporter(bundle: ReportSet) -> Output:
