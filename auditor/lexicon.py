@@ -16,6 +16,8 @@ from pathlib import Path
 import tomllib
 from pydantic import BaseModel, ConfigDict, Field
 
+from auditor.wordlist import trie_pattern
+
 _HYPHENS = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"), "-")
 _HYPHENS[0xAD] = ""  # soft hyphen: invisible to the reader
 _HYPHENS[0x2019] = "'"  # typographic apostrophe: "l’IA" and "l'IA" are one spelling
@@ -134,27 +136,15 @@ def _at_boundary(text: str, start: int) -> bool:
 
 
 def _alt(words: list[str]) -> str:
-    """One regex for a word list, built as a character trie: Python's regex engine tries plain
-    alternatives one by one, and lists of hundreds of terms made every search slow. Longer words
-    win (each optional end is greedy); a space in a word matches any run of spaces or hyphens."""
-    trie: dict[str, dict] = {}  # type: ignore[type-arg]
-    for word in {" ".join(w.strip().lower().split()) for w in words if w.strip()}:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-    return _trie_pattern(trie) if trie else ""
+    """One regex for a word list, built as a character trie (`auditor.wordlist`): Python's regex
+    engine tries plain alternatives one by one, and lists of hundreds of terms made every search
+    slow. Longer words win (each optional end is greedy); a space in a word matches any run of
+    spaces or hyphens."""
+    return trie_pattern({" ".join(w.strip().lower().split()) for w in words if w.strip()}, _lexicon_char)
 
 
-def _trie_pattern(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
-    alternatives = []
-    for ch in sorted(k for k in node if k):
-        head = r"[\s\-]+" if ch == " " else re.escape(ch)
-        alternatives.append(head + _trie_pattern(node[ch]))
-    if not alternatives:
-        return ""
-    body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
-    return f"(?:{body})?" if "" in node else body
+def _lexicon_char(ch: str) -> str:
+    return r"[\s\-]+" if ch == " " else re.escape(ch)
 
 
 NEVER = r"(?!x)x"  # an alternative that matches nothing, for empty word lists

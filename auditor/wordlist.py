@@ -8,11 +8,15 @@ at a position the text follows one path through the trie, and the greedy optiona
 longest word on it first, then the shorter ones (so a lookahead after the group backtracks the same
 way). That holds while no two letters at a branch can match the same character of the text; when two
 can ("i" and the dotless "ı" under IGNORECASE), the plain sorted alternation is returned instead.
+
+Used by the label lexicon (`trie_pattern`, with a space written as any run of spaces or hyphens) and
+by the consent and attribution word lists (`literal_alternation`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
 _Trie = dict[str, "_Trie"]
 
@@ -20,15 +24,20 @@ _Trie = dict[str, "_Trie"]
 def literal_alternation(words: list[str], ignorecase: bool) -> str:
     """The words as one alternation (no group around it), matching what `"|".join(re.escape(w) for w
     in sorted(words, key=len, reverse=True))` matches. `ignorecase`: the flag it is compiled with."""
+    trie = _trie(words)
+    if "" in trie or not _branches_distinct(trie, re.IGNORECASE if ignorecase else 0):
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return trie_pattern(trie)
+
+
+def _trie(words: Iterable[str]) -> _Trie:
     trie: _Trie = {}
     for word in words:
         node = trie
         for ch in word:
             node = node.setdefault(ch, {})
         node[""] = {}
-    if "" in trie or not _branches_distinct(trie, re.IGNORECASE if ignorecase else 0):
-        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return _pattern(trie)
+    return trie
 
 
 def _branches_distinct(node: _Trie, flags: int) -> bool:
@@ -41,8 +50,13 @@ def _branches_distinct(node: _Trie, flags: int) -> bool:
     return all(_branches_distinct(child, flags) for child in node.values())
 
 
-def _pattern(node: _Trie) -> str:
-    alternatives = [re.escape(ch) + _pattern(node[ch]) for ch in sorted(k for k in node if k)]
+def trie_pattern(node: _Trie | Iterable[str], head: Callable[[str], str] = re.escape) -> str:
+    """The regex of a trie (or of the words given), each char written by `head` (the lexicon writes
+    a space as "any run of spaces or hyphens"): one alternative per first letter, sorted, each word
+    end an optional group, so longer words win."""
+    if not isinstance(node, dict):
+        node = _trie(node)
+    alternatives = [head(ch) + trie_pattern(node[ch], head) for ch in sorted(k for k in node if k)]
     if not alternatives:
         return ""
     body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"

@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor.analysis.wordlist import literal_alternation
+from auditor.wordlist import literal_alternation
 
 _words = st.lists(st.text(alphabet="abcıIİ é-", min_size=1, max_size=5), min_size=1, max_size=8, unique=True)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from auditor.analysis.wordlist import literal_alternation
+from auditor.wordlist import literal_alternation
 
 AUTHOR_KINDS = ("person", "agency", "desk", "bot", "brand")
 CREDIT_KINDS = ("ai-tool", "illustration", "stock", "agency", "photo", "other")

@@ -21,9 +21,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from auditor.analysis.consent_signals import ConsentSignals
 from auditor.analysis.script_markers import markers_in, register_markers
 from auditor.analysis.selectors import matches_any
-from auditor.analysis.wordlist import literal_alternation
 from auditor.facts.model import Control, Link, PageFacts, Script, SourceLocation, TextBlock
 from auditor.models import CookieNotice, TrackerRecord
+from auditor.wordlist import literal_alternation
 
 BANNER_NAME = re.compile(
     r"cookie|consent|gdpr|dsgvo|rgpd|(?:^|[-_])cmp(?:[-_]|$)|privacy[-_]?(?:banner|notice|bar)|cc[-_](?:banner|window)"
