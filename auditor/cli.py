@@ -17,6 +17,7 @@ import click
 
 from auditor import __version__
 from auditor.models import Severity
+from auditor.options import selection_options
 
 if TYPE_CHECKING:
     from auditor.config import Config
@@ -49,12 +50,7 @@ def main() -> None:
               help="Configuration file (auditor.toml, or a pyproject.toml with [tool.auditor]); default: the "
               "nearest one from the working folder upwards.")
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
-@click.option("--include", multiple=True, help="Only files matching this glob (relative path or name). Repeatable.")
-@click.option("--exclude", multiple=True, help="Skip files matching this glob. Repeatable.")
-@click.option("--select", multiple=True, help="Rule codes, code prefixes or categories to run (comma-separated).")
-@click.option("--ignore", multiple=True, help="Rule codes, code prefixes or categories to skip (comma-separated).")
-@click.option("--base-url", help="URL of the input root, for pages that name no canonical URL.")
-@click.option("--site", "site_name", help="Put every page in this site, whatever its URL.")
+@selection_options()
 @click.option("--crawl-date", help="When the pages were fetched (YYYY-MM-DD or ISO 8601), for dates in the future; "
               "default: the WARC record's date, a saved Date header, else the file's modification time.")
 @click.option("--format", "formats", multiple=True, metavar="FORMATS",
@@ -254,12 +250,7 @@ def _audit(engine: Engine, sources: list[PageSource], out: Path, jobs: int | Non
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
               help="Configuration file; default: the nearest one from the working folder upwards.")
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
-@click.option("--include", multiple=True, help="Only files matching this glob (relative path or name). Repeatable.")
-@click.option("--exclude", multiple=True, help="Skip files matching this glob. Repeatable.")
-@click.option("--select", multiple=True, help="Rule codes, code prefixes or categories to run (comma-separated).")
-@click.option("--ignore", multiple=True, help="Rule codes, code prefixes or categories to skip (comma-separated).")
-@click.option("--base-url", help="URL of the input root, for pages that name no canonical URL.")
-@click.option("--site", "site_name", help="Put every page in this site, whatever its URL.")
+@selection_options()
 @click.option("--crawl-date", help="When the pages were fetched (YYYY-MM-DD or ISO 8601).")
 @click.option("--fail-on", type=click.Choice([s.value for s in Severity]),
               help="Fail level the merged reports will use.  [default: error]")

@@ -45,6 +45,7 @@ import click
 
 from auditor import __version__
 from auditor.models import Severity
+from auditor.options import selection_options
 
 SPARK_MISSING = ("auditor.spark_job needs PySpark, which is not installed: pip install 'auditor[spark]' "
                  "(Spark also needs Java: 17 or later for Spark 4)")
@@ -282,12 +283,7 @@ def _conf_pair(value: str) -> tuple[str, str]:
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE",
               help="Configuration file (auditor.toml, or a pyproject.toml with [tool.auditor]) that every executor "
               "can read at the same path; default: none (no file is looked for).")
-@click.option("--include", multiple=True, help="Only files matching this glob, in folders of the list. Repeatable.")
-@click.option("--exclude", multiple=True, help="Skip files matching this glob, in folders of the list. Repeatable.")
-@click.option("--select", multiple=True, help="Rule codes, code prefixes or categories to run (comma-separated).")
-@click.option("--ignore", multiple=True, help="Rule codes, code prefixes or categories to skip (comma-separated).")
-@click.option("--base-url", help="URL of the input root, for pages that name no canonical URL.")
-@click.option("--site", "site_name", help="Put every page in this site, whatever its URL.")
+@selection_options(in_listed_folders=True)
 @click.option("--crawl-date", help="When the pages were fetched (YYYY-MM-DD or ISO 8601); default: the WARC dates.")
 @click.option("--fail-on", type=click.Choice([s.value for s in Severity]),
               help="Exit 1 when a violation of this severity or higher is found (with --out).  [default: error]")
