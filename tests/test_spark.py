@@ -14,7 +14,6 @@ that a failure: CI must run these tests.
 
 from __future__ import annotations
 
-import gzip
 import io
 import os
 import shutil
@@ -25,15 +24,15 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from fastwarc.warc import WarcRecord, WarcRecordType
+from fastwarc.warc import WarcRecordType
 from PIL import Image
 
 from auditor import spark_job
 from auditor.cli import main as cli
 from auditor.shards import audit_to_shard
+from tests.test_parallel import warc_record
 
 IPTC = "http://cv.iptc.org/newscodes/digitalsourcetype/"
-DATE = "2024-05-06T07:08:09Z"
 CRAWL_DATE = "2024-06-01"
 
 ARTICLE = b"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Harbour story</title>
@@ -93,34 +92,20 @@ def ai_jpeg() -> bytes:
     return buffer.getvalue()
 
 
-def record(rtype: WarcRecordType, url: str | None, block: bytes, number: int,
-           content_type: str = "application/http; msgtype=response") -> bytes:
-    rec = WarcRecord()
-    rec.init_headers(rtype, f"<urn:uuid:00000000-0000-0000-0000-{number:012d}>".encode())
-    rec.headers.set("WARC-Date", DATE)
-    if url:
-        rec.headers.set("WARC-Target-URI", url)
-    rec.headers.set("Content-Type", content_type)
-    rec.set_bytes_content(block)
-    out = io.BytesIO()
-    rec.write(out)
-    return gzip.compress(out.getvalue(), mtime=0)
-
-
 def response(url: str, body: bytes, number: int, status: str = "200 OK", ctype: str = "text/html; charset=utf-8",
              extra: tuple[tuple[str, str], ...] = ()) -> bytes:
     head = f"HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n"
     head += "".join(f"{k}: {v}\r\n" for k, v in extra) + "\r\n"
-    return record(WarcRecordType.response, url, head.encode("latin-1") + body, number)
+    return warc_record(WarcRecordType.response, url, head.encode("latin-1") + body, number)
 
 
 def write_crawl(folder: Path) -> list[Path]:
     news, blog = "https://news.example.com", "https://blog.example.org"
-    info = record(WarcRecordType.warcinfo, None, b"software: auditor tests\r\n", 1, "application/warc-fields")
+    info = warc_record(WarcRecordType.warcinfo, None, b"software: auditor tests\r\n", 1, "application/warc-fields")
     files = {
         "a.warc.gz": [
             info,
-            record(WarcRecordType.request, f"{news}/2024/harbour", b"GET /2024/harbour HTTP/1.1\r\n"
+            warc_record(WarcRecordType.request, f"{news}/2024/harbour", b"GET /2024/harbour HTTP/1.1\r\n"
                    b"Host: news.example.com\r\n\r\n", 2, "application/http; msgtype=request"),
             response(f"{news}/2024/harbour", ARTICLE, 3, extra=(("AI-Disclosure", "mode=ai-originated"),)),
             response(f"{news}/media/harbour.jpg", ai_jpeg(), 4, ctype="image/jpeg"),
