@@ -477,15 +477,11 @@ def speed(pages: list[Page], workdir: Path, cores: int) -> None:
         r = many.rate / meta.rate
         print(f"| auditor `--jobs {cores}` pages/s / trafilatura metadata pages/s (trafilatura on one core) | "
               f"≥ {TARGET_VS_TRAFILATURA}x | {r:.2f}x | {verdict(r >= TARGET_VS_TRAFILATURA)} |")
-    if many.rate and one.rate:
-        r = many.rate / one.rate
-        print(f"| speed-up, `--jobs {cores}` / `--jobs 1` | ≥ {TARGET_SPEEDUP}x | {r:.2f}x | "
-              f"{verdict(r >= TARGET_SPEEDUP)} |")
-    one_warc, many_warc = rows[5], rows[6]
-    if many_warc.rate and one_warc.rate:
-        r = many_warc.rate / one_warc.rate
-        print(f"| speed-up on one archive, `--jobs {cores}` / `--jobs 1` | ≥ {TARGET_SPEEDUP}x | {r:.2f}x | "
-              f"{verdict(r >= TARGET_SPEEDUP)} |")
+    for inputs, one_row, many_row in (("", one, many), (" on one archive", rows[5], rows[6])):
+        if many_row.rate and one_row.rate:
+            r = many_row.rate / one_row.rate
+            print(f"| speed-up{inputs}, `--jobs {cores}` / `--jobs 1` | ≥ {TARGET_SPEEDUP}x | {r:.2f}x | "
+                  f"{verdict(r >= TARGET_SPEEDUP)} |")
     shutil.rmtree(folder, ignore_errors=True)
 
 
