@@ -120,7 +120,7 @@ class SiteState:
 
     @property
     def pages(self) -> StoredPages:
-        """The pages as they arrived (before the site phase), read from disk."""
+        """The pages in the order they arrived, as settled then (without site findings), read from disk."""
         return StoredPages(self.store.file(RAW_PAGES), self.records)
 
 
