@@ -159,7 +159,7 @@ def audit(
     result, shards = _audit(engine, sources, out, jobs, page_timeout, resume, keep_shards, shard_dir, quiet)
     try:  # the reports read their pages from the run's page store: removed when done
         bundle = _with_baseline(result, old_baseline, baseline_file, write_baseline)
-        n_files = _write_outputs(bundle, out, chosen, write_baseline, quiet)
+        n_files = _write_outputs(bundle, out, chosen, write_baseline, quiet, jobs or os.cpu_count() or 1)
         if shards is not None and not keep_shards:
             shards.remove()  # the reports are written: the shards are no longer needed
         index = bundle.index
@@ -328,16 +328,16 @@ def _with_baseline(result: RunResult, old: Baseline | None, old_path: str | None
 
 
 def _write_outputs(bundle: ReportSet, out: Path, formats: tuple[str, ...], write_baseline: str | None,
-                   quiet: bool) -> int:
-    """Write the reports, print what formats print, append the step summary, write the baseline;
-    exit 2 on any failure. Returns the number of report files written."""
+                   quiet: bool, jobs: int) -> int:
+    """Write the reports (with `jobs` processes), print what formats print, append the step summary,
+    write the baseline; exit 2 on any failure. Returns the number of report files written."""
     from auditor.report.baseline import build_baseline
     from auditor.report.formats import FormatError
     from auditor.report.write import to_json, write_atomic
     from auditor.writer import emit_reports
 
     try:
-        emitted = emit_reports(bundle, out, formats)
+        emitted = emit_reports(bundle, out, formats, jobs)
     except FormatError as exc:
         click.echo(f"auditor: error: {exc}", err=True)
         sys.exit(2)
@@ -577,8 +577,11 @@ def report_render(inputs: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
               help="Folder for the reports (created if missing).")
 @click.option("--format", "formats", multiple=True, metavar="FORMATS",
               help="Output formats, as for `auditor audit`.  [default: json,html]")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Processes that write the site reports.  [default: the number of CPUs]")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def report_merge(shards: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], quiet: bool) -> None:
+def report_merge(shards: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], jobs: int | None,
+                 quiet: bool) -> None:
     """Merge shards (from `auditor audit --keep-shards`, `auditor shard`, several machines, or the Spark
     job) into reports.
 
@@ -617,7 +620,7 @@ def report_merge(shards: tuple[Path, ...], out_dir: Path, formats: tuple[str, ..
         sys.exit(2)
     try:
         bundle = _with_baseline(result, None, None, None)
-        n_files = _write_outputs(bundle, out_dir, chosen, None, quiet)
+        n_files = _write_outputs(bundle, out_dir, chosen, None, quiet, jobs or os.cpu_count() or 1)
     finally:
         result.close()
     index = bundle.index

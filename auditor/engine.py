@@ -101,15 +101,15 @@ UnitItem = AuditedPage | InputError | Skipped
 
 @dataclass(slots=True)
 class SiteState:
-    """What the engine keeps of a site's pages until `finish`: each page's place and sort key and a
-    `StoredSummary`; the pages themselves and their summaries are on disk (`auditor.pagestore`)."""
+    """What the engine keeps of a site's pages until `finish`: each page's place in the run and its
+    record numbers, 32 bytes a page; the pages, their summaries and URLs are on disk
+    (`auditor.pagestore`), so that the memory of a run does not grow with its pages."""
 
     store: PageStore
     records: array[int] = field(default_factory=lambda: array("q"))  # page record numbers, in arrival order
     units: array[int] = field(default_factory=lambda: array("q"))  # index into Engine._unit_orders
     positions: array[int] = field(default_factory=lambda: array("q"))  # position in the unit's stream
-    urls: list[str] = field(default_factory=list)  # page.url or "": the report's sort key with the path
-    summaries: list[StoredSummary] = field(default_factory=list)
+    summaries: array[int] = field(default_factory=lambda: array("q"))  # summary (and URL) record numbers
     errors: list[InputError] = field(default_factory=list)
     error_keys: list[OrderKey] = field(default_factory=list)
     # Counted as the pages arrive (settled but for site findings): finish corrects only the pages
@@ -351,8 +351,7 @@ class Engine:
                 self._unit_orders.append(key[0])
             state.units.append(unit)
             state.positions.append(key[1])
-            state.urls.append(page.url or "")
-            state.summaries.append(self._summaries.add(item.summary))
+            state.summaries.append(self._summaries.add(item.summary, page.url or ""))
         elif isinstance(item, InputError):
             if item.site and item.site != NO_SITE:
                 state = self.sites[item.site]
@@ -437,11 +436,12 @@ class Engine:
             state = self.sites[name]
             units, positions = state.units, state.positions
             order = sorted(range(len(state.records)), key=lambda i: (rank[units[i]], positions[i]))
-            summaries = [state.summaries[i] for i in order]
+            summaries = list(self._summaries.stored(state.summaries[i] for i in order))
             findings = self._site_findings(summaries)
             ai_labels, consent = site_summaries(self._summaries.stream(s.number for s in summaries))
             self._summaries.forget()
-            final = sorted(range(len(order)), key=lambda k: (state.urls[order[k]], summaries[k].path))
+            urls = list(self._summaries.urls(s.number for s in summaries))
+            final = sorted(range(len(order)), key=lambda k: (urls[k], summaries[k].path))
             site_totals = state.totals.model_copy(deep=True)  # finish may run again: keep the arrival counts
             failing = failing or state.failing
             first = len(settled)

@@ -109,7 +109,10 @@ class SpillFolder:
 
 class RecordFile:
     """Append-only records (bytes, zlib-compressed) in one file; in memory only their offsets and
-    lengths (12 bytes a record). Read back one by one, by number or as a stream."""
+    lengths (12 bytes a record). Read back one by one, by number or as a stream.
+
+    Safe to read from a forked process (the report writers): before a fork every file's written
+    records are flushed, and the child reads through a handle of its own and may not write."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -118,6 +121,15 @@ class RecordFile:
         self._lengths = array("l")
         self._size = 0
         self._reader: BinaryIO | None = None
+        _OPEN_FILES.add(self)
+
+    def _before_fork(self) -> None:
+        self._flush()
+
+    def _in_forked_child(self) -> None:
+        # A handle shared with the parent shares its file position: never seek through it here.
+        self._reader = None
+        self._out = None
 
     def __len__(self) -> int:
         return len(self._offsets)
@@ -175,6 +187,23 @@ class RecordFile:
         if self._reader is not None:
             self._reader.close()
             self._reader = None
+
+
+_OPEN_FILES: weakref.WeakSet[RecordFile] = weakref.WeakSet()
+
+
+def _flush_before_fork() -> None:
+    for f in list(_OPEN_FILES):
+        f._before_fork()
+
+
+def _reopen_in_child() -> None:
+    for f in list(_OPEN_FILES):
+        f._in_forked_child()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which cannot fork
+    os.register_at_fork(before=_flush_before_fork, after_in_child=_reopen_in_child)
 
 
 class StoredPages(Sequence[PageReport]):
@@ -238,9 +267,26 @@ class SummaryFile:
     def file(self) -> RecordFile:
         return self._store.file(self._name)  # created on first use: a worker process makes none
 
-    def add(self, summary: PageSummary) -> StoredSummary:
+    @property
+    def url_file(self) -> RecordFile:
+        return self._store.file(self._name + "-urls")
+
+    def add(self, summary: PageSummary, url: str) -> int:
+        """Write a page's summary and its URL (the report's sort key); their record number."""
         number = self.file.append(summary_model(summary).model_dump_json().encode("utf-8"))
-        return StoredSummary(self, number, summary)
+        if self.url_file.append(url.encode("utf-8", "surrogatepass")) != number:
+            raise AssertionError("summary and URL records out of step")
+        return number
+
+    def stored(self, numbers: Iterable[int]) -> Iterator[StoredSummary]:
+        """The summaries as the site checks see them, read in the given order."""
+        chosen = list(numbers)
+        for number, data in zip(chosen, self.file.stream(chosen), strict=True):
+            yield StoredSummary(self, number, summary_from_model(SummaryModel.model_validate_json(data)))
+
+    def urls(self, numbers: Iterable[int]) -> Iterator[str]:
+        for data in self.url_file.stream(numbers):
+            yield data.decode("utf-8", "surrogatepass")
 
     def full(self, number: int) -> PageSummary:
         found = self._cache.get(number)

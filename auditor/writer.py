@@ -5,19 +5,27 @@ The site JSON reports are streamed: written page by page, the same bytes as `to_
 without the whole document (tens of megabytes for a site of thousands of pages, and several times
 that as Python objects while it is being built) in memory at once. The other formats are rendered
 first, so that a format that fails writes nothing.
+
+Site reports are independent files, and on a big run writing them takes seconds to minutes after the
+audit workers are done: with `jobs` above 1 they are written by that many processes (forked, so they
+read the same page store), each into temporary files that this process renames when all are done.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from auditor.engine import RunResult
 from auditor.models import SiteReport
 from auditor.report.baseline import BaselineCheck
-from auditor.report.bundle import ReportSet, body_chunks
+from auditor.report.bundle import Body, ReportSet, body_chunks
 from auditor.report.formats import DEFAULT_FORMATS, FormatError, collect
 from auditor.report.write import site_json_chunks, to_json, write_atomic, write_temporary
 
@@ -39,10 +47,12 @@ def report_set(result: RunResult, baseline: BaselineCheck | None = None) -> Repo
     return bundle
 
 
-def emit_reports(bundle: ReportSet, out_dir: Path, formats: Sequence[str] = DEFAULT_FORMATS) -> Emitted:
-    """Write every format but JSON first, each into a temporary file in the output folder (a format
-    that fails writes nothing: the temporary files are removed), then the JSON reports (streamed,
-    one page at a time), then rename the others into place. Big files (site HTML) are streamed too."""
+def emit_reports(bundle: ReportSet, out_dir: Path, formats: Sequence[str] = DEFAULT_FORMATS,
+                 jobs: int = 1) -> Emitted:
+    """Write every report into a temporary file in the output folder (a format that fails writes
+    nothing: the temporary files are removed), then rename the site JSON reports into place, write
+    the JSON index, and rename the others. Big files (site JSON and HTML) are streamed, one page at
+    a time; with `jobs` above 1 and a run of many pages they are written by `jobs` processes."""
     others = [f for f in formats if f != "json"]
     output = collect(bundle, others)
     json_names: list[str] = []
@@ -60,14 +70,26 @@ def emit_reports(bundle: ReportSet, out_dir: Path, formats: Sequence[str] = DEFA
     written: list[Path] = []
     if output.files or json_names:
         out_dir.mkdir(parents=True, exist_ok=True)
+    weights = _weights(bundle)
+    tasks: list[tuple[str, Body, int]] = [(name, body, weights.get(name, 1)) for name, body in output.files.items()]
+    if json_names:
+        names = {s.site: s.json_report for s in bundle.index.sites}
+        tasks.extend((names[site], partial(site_json_chunks, report), len(report.pages) + 1)
+                     for site, report in bundle.sites.items())
     pending: list[tuple[Path, Path]] = []  # (temporary file, report file)
     try:
-        for name, body in output.files.items():
-            pending.append(write_temporary(out_dir, name, body_chunks(body)))
+        pages = sum(len(report.pages) for report in bundle.sites.values())
+        workers = min(jobs, sum(1 for _, body, _ in tasks if not isinstance(body, str)))
+        if workers > 1 and pages >= PARALLEL_WRITE_MIN_PAGES and "fork" in multiprocessing.get_all_start_methods():
+            pending.extend(_write_forked(tasks, out_dir, workers))
+        else:
+            pending.extend(write_temporary(out_dir, name, body_chunks(body)) for name, body, _ in tasks)
         if json_names:
-            names = {s.site: s.json_report for s in bundle.index.sites}
-            for site, report in bundle.sites.items():
-                written.append(write_site_json(out_dir, names[site], report))
+            json_files = set(json_names)
+            for done in [p for p in pending if p[1].name in json_files]:
+                os.replace(*done)
+                pending.remove(done)
+                written.append(done[1])
             written.append(write_atomic(out_dir, "index.json", to_json(bundle.index)))
         while pending:
             tmp, target = pending[0]
@@ -78,6 +100,102 @@ def emit_reports(bundle: ReportSet, out_dir: Path, formats: Sequence[str] = DEFA
         for tmp, _ in pending:
             tmp.unlink(missing_ok=True)
     return Emitted(files=written, stdout=output.stdout, step_summary=output.step_summary)
+
+
+# Below this many pages in a run, forking writers costs more than it saves.
+PARALLEL_WRITE_MIN_PAGES = 300
+
+
+def _weights(bundle: ReportSet) -> dict[str, int]:
+    """The site reports' shares of the writing work (their site's pages); other files count 1."""
+    weights: dict[str, int] = {}
+    for summary in bundle.index.sites:
+        pages = len(bundle.sites[summary.site].pages) + 1
+        weights[summary.html_report] = weights[summary.json_report] = pages
+    return weights
+
+
+def _write_forked(tasks: list[tuple[str, Body, int]], out_dir: Path, workers: int) -> list[tuple[Path, Path]]:
+    """Write the files into temporary files with `workers` processes (this one and forked ones, which
+    read the reports' page store through handles of their own), the heaviest files first, each to the
+    least loaded process. The (temporary file, report file) pairs in the order of `tasks`; on any
+    failure every temporary file is removed and the first failure raised."""
+    parts: list[list[int]] = [[] for _ in range(workers)]
+    loads = [0] * workers
+    for k in sorted(range(len(tasks)), key=lambda k: (-tasks[k][2], k)):
+        least = loads.index(min(loads))
+        parts[least].append(k)
+        loads[least] += tasks[k][2]
+    context = multiprocessing.get_context("fork")
+    children: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
+    for part in parts[1:]:
+        receive, send = context.Pipe(duplex=False)
+        child = context.Process(target=_write_part, args=(tasks, part, out_dir, send), daemon=True)
+        child.start()
+        send.close()
+        children.append((child, receive))
+    results: dict[int, tuple[Path, Path]] = {}
+    failure: BaseException | None = None
+    try:
+        own = _write_files(tasks, parts[0], out_dir)
+        results.update(zip(parts[0], own, strict=True))
+    except BaseException as exc:  # the children still run: collect their files to remove them
+        failure = exc
+    for writer, receive in children:
+        try:
+            status, payload = receive.recv()
+        except EOFError:
+            status, payload = "died", None
+        writer.join()
+        if status == "ok":
+            results.update((k, (Path(tmp), Path(target))) for k, (tmp, target) in payload)
+        elif failure is None:
+            failure = _failure(status, payload, writer.exitcode)
+        receive.close()
+    if failure is not None:
+        for tmp, _ in results.values():
+            tmp.unlink(missing_ok=True)
+        raise failure
+    return [results[k] for k in range(len(tasks))]
+
+
+def _write_files(tasks: list[tuple[str, Body, int]], part: list[int], out_dir: Path) -> list[tuple[Path, Path]]:
+    done: list[tuple[Path, Path]] = []
+    try:
+        for k in part:
+            name, body, _ = tasks[k]
+            done.append(write_temporary(out_dir, name, body_chunks(body)))
+    except BaseException:
+        for tmp, _ in done:
+            tmp.unlink(missing_ok=True)
+        raise
+    return done
+
+
+def _write_part(tasks: list[tuple[str, Body, int]], part: list[int], out_dir: Path, send: Connection) -> None:
+    """A forked writer: its files, then ("ok", [(k, (tmp, target))]) or what failed, to the parent."""
+    try:
+        done = _write_files(tasks, part, out_dir)
+        send.send(("ok", [(k, (str(tmp), str(target))) for k, (tmp, target) in zip(part, done, strict=True)]))
+    except (OSError, ValueError) as exc:  # FormatError is a ValueError
+        send.send((type(exc).__name__, str(exc)))
+    except BaseException:
+        send.send(("bug", traceback.format_exc()))
+    finally:
+        send.close()
+
+
+def _failure(status: str, payload: object, exit_code: int | None) -> BaseException:
+    """The exception a forked writer's failure is raised as in this process."""
+    if status == "died":
+        return OSError(f"a report writer process died (exit code {exit_code}) before it finished")
+    if status == "FormatError":
+        return FormatError(str(payload))
+    if status == "bug":
+        return RuntimeError(f"a report writer process failed:\n{payload}")
+    if status in ("ValueError", "UnicodeEncodeError"):
+        return ValueError(str(payload))
+    return OSError(str(payload))
 
 
 def write_reports(result: RunResult, out_dir: Path, formats: Sequence[str] = DEFAULT_FORMATS) -> list[Path]:
