@@ -546,16 +546,28 @@ def big(pages: list[Page], workdir: Path, sizes: list[int], cores: int, keep: bo
         print(f"\ngrowth between {n0} and {n1} pages: {slope * 1024:.0f} KiB per page")
     by_size = {n: r for n, _, r in results}
     projected_100k = {n: p for n, p, _ in skipped}.get(100_000)
-    if 100_000 in by_size or projected_100k is not None:
-        p = peak_mb(by_size[100_000]) if 100_000 in by_size else projected_100k
-        assert p is not None
-        how = "measured" if 100_000 in by_size else "extrapolated, NOT measured"
-        print(f"peak RSS at 100k pages ({how}): {p:.0f} MB (target < {TARGET_RSS_100K_MB:.0f} MB): "
-              f"{verdict(p < TARGET_RSS_100K_MB)}")
-        if 10_000 in by_size:
-            g = p / peak_mb(by_size[10_000])
-            print(f"100k / 10k peak RSS ({how}): {g:.2f} (target ≤ {TARGET_RSS_GROWTH:.2f}): "
-                  f"{verdict(g <= TARGET_RSS_GROWTH)}")
+    if 100_000 in by_size:
+        # Three readings of "peak RSS": the summed RSS of the process tree counts the pages workers share
+        # with the fork server (the imported code) once per process; PSS counts them once; and the
+        # largest single process is what `time -v` or a container's per-process limit sees.
+        big_run, small_run = by_size[100_000], by_size.get(10_000)
+        for what, field in (("summed RSS of the process tree", "tree_rss_mb"),
+                            ("summed PSS of the process tree", "tree_pss_mb"),
+                            ("RSS of the largest process", "max_rss_mb")):
+            p: float | None = getattr(big_run, field)
+            if p is None:
+                continue
+            line = f"{what} at 100k pages: {p:.0f} MB (target < {TARGET_RSS_100K_MB:.0f} MB): " \
+                   f"{verdict(p < TARGET_RSS_100K_MB)}"
+            q: float | None = getattr(small_run, field) if small_run is not None else None
+            if q:
+                growth = p / q
+                line += f"; 100k / 10k: {growth:.2f} (target ≤ {TARGET_RSS_GROWTH:.2f}): " \
+                        f"{verdict(growth <= TARGET_RSS_GROWTH)}"
+            print(line)
+    elif projected_100k is not None:
+        print(f"peak RSS at 100k pages (extrapolated, NOT measured): {projected_100k:.0f} MB "
+              f"(target < {TARGET_RSS_100K_MB:.0f} MB): {verdict(projected_100k < TARGET_RSS_100K_MB)}")
 
 
 def peak_mb(r: Run) -> float:
