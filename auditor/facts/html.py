@@ -1,14 +1,19 @@
 """Gather page facts from HTML in one lxml parse and one walk of the tree.
 
-The walk keeps small stacks (region, item, block text, hidden state, selector path) so that every
-text block, image, link, control and script is recorded with its region, the item it belongs to and
-its source location, without ever going back to the DOM.
+The walk keeps one stack of frames (region, item, block text, hidden state) so that every text
+block, image, link, control and script is recorded with its region, the item it belongs to and its
+source location, without ever going back to the DOM. A location is only noted (node index and line)
+during the walk: its CSS selector, column and snippet are worked out by the page's locator when it
+is shown, which is rare.
 """
 
 from __future__ import annotations
 
+import gc
 import json
+import operator
 import re
+from bisect import bisect_left, bisect_right
 from typing import Any
 
 from lxml import etree
@@ -106,88 +111,190 @@ def parse_html(text: str, path: str) -> etree._Element | None:
     return root
 
 
-_STRING_VALUE = etree.XPath("string()")
-
-
 def _text_of(el: etree._Element) -> str:
-    # Most links and leaves hold one text node: read it without an XPath call.
-    return squash(el.text or "" if len(el) == 0 else str(_STRING_VALUE(el)))
+    """The element's text (XPath's string()), squashed. Most links and leaves hold one text node: read
+    without serialising; libxml2's text serialisation is the same text as string(), made faster."""
+    if len(el) == 0:
+        return squash(el.text or "")
+    return squash(etree.tostring(el, method="text", encoding="unicode", with_tail=False))
 
 
-def _elements(el: etree._Element, path: str) -> list[etree._Element]:
-    found = el.xpath(path)
+# Where a page's article cannot be its main one: inside another article, a sidebar, a menu, a header or footer.
+_NOT_MAIN_ARTICLE_UNDER = ("article", "aside", "nav", "footer", "header")
+_ARTICLE_BODY = etree.XPath("//*[@itemprop='articleBody']")
+_MAINS = etree.XPath("//main | //*[@role='main']")
+_BODY_H1 = etree.XPath("//body//h1")
+
+
+def _elements(found: Any) -> list[etree._Element]:
     return [e for e in found if isinstance(e, etree._Element)] if isinstance(found, list) else []
 
 
+def _has_h1(el: etree._Element) -> bool:
+    return next(el.iterdescendants("h1"), None) is not None
+
+
 def _find_main(root: etree._Element) -> etree._Element | None:
-    """The element holding the page's main article, or None on a listing page."""
-    tops = _elements(
-        root,
-        "//article[not(ancestor::article) and not(ancestor::aside) and not(ancestor::nav)"
-        " and not(ancestor::footer) and not(ancestor::header)]",
-    )
+    """The element holding the page's main article, or None on a listing page.
+
+    The top-level articles are "//article[not(ancestor::article or aside or nav or footer or header)]",
+    found with lxml's tag-filtered iterators (an XPath costs more); the rules after the first two, for
+    pages without one clear article, are XPaths.
+    """
+    tops = [a for a in root.iter("article") if next(a.iterancestors(*_NOT_MAIN_ARTICLE_UNDER), None) is None]
     # A lone card in a listing is a teaser, not the page's article.
-    tops = [a for a in tops if _elements(a, ".//h1") or not TEASER_CLASS.search((a.get("class") or "").lower())]
+    tops = [a for a in tops if _has_h1(a) or not TEASER_CLASS.search((a.get("class") or "").lower())]
     if len(tops) == 1:
         return tops[0]
-    with_h1 = [a for a in tops if _elements(a, ".//h1")]
+    with_h1 = [a for a in tops if _has_h1(a)]
     if len(with_h1) == 1:
         return with_h1[0]
-    body = _elements(root, "//*[@itemprop='articleBody']")
+    body = _elements(_ARTICLE_BODY(root))
     if body:
-        holder = _elements(body[0], "ancestor::article[1]")
-        return holder[0] if holder else body[0]
+        holder = next(body[0].iterancestors("article"), None)
+        return holder if holder is not None else body[0]
     if len(tops) > 1:
         return None  # several articles of equal rank: a listing of teasers
-    mains = _elements(root, "//main | //*[@role='main']")
-    if mains and _elements(mains[0], ".//h1"):
+    mains = _elements(_MAINS(root))
+    if mains and _has_h1(mains[0]):
         return mains[0]
-    h1 = _elements(root, "//body//h1")
+    h1 = _elements(_BODY_H1(root))
     if h1:
-        holder = _elements(h1[0], "ancestor::*[self::div or self::section][1]")
-        return holder[0] if holder else None
+        return next(h1[0].iterancestors("div", "section"), None)
     return None
 
 
 class _Locator:
     """Makes a node's SourceLocation on first use: the CSS selector from the nearest ancestor with an
-    id (short, and still one element), the column and snippet from the source line when asked."""
+    id (short, and still one element), the column and snippet from the source line when asked.
 
-    __slots__ = ("nodes", "selectors", "src")
+    It keeps its own lists of what it needs of each node (filled by the walk), not the nodes: the
+    nodes point to it, and a reference back would make every page's facts a cycle that only the
+    cyclic garbage collector frees (which cost more than the walk itself). What only a shown location
+    needs is counted here, not in the walk: a node's nth-of-type (over the siblings before it) and its
+    ordinal among the start tags of its name on its line.
+    """
 
-    def __init__(self, nodes: list[Node], src: SourceLines) -> None:
-        self.nodes = nodes
+    __slots__ = ("ends", "ids", "lines", "ordinals", "parents", "selectors", "sorted_lines", "src", "tags")
+
+    def __init__(self, src: SourceLines) -> None:
         self.src = src
+        self.tags: list[str] = []
+        self.parents: list[int | None] = []
+        self.ids: list[str] = []
+        self.lines: list[int] = []
+        self.ends: list[int] = []  # index of the last node of each node's subtree, -1 until its end
         self.selectors: dict[int, str] = {}
+        self.ordinals: dict[int, int] = {}
+        self.sorted_lines: bool | None = None
 
-    def selector(self, node: Node) -> str:
-        chain: list[Node] = []
-        current: Node | None = node
+    def selector(self, index: int) -> str:
+        tags, parents, ids, selectors = self.tags, self.parents, self.ids, self.selectors
+        chain: list[int] = []
+        current: int | None = index
         prefix = ""
         while current is not None:
-            known = self.selectors.get(current.index)
+            known = selectors.get(current)
             if known is not None:
                 prefix = known
                 break
-            el_id = current.id
+            el_id = ids[current]
             if el_id and _CSS_IDENT.fullmatch(el_id):
-                prefix = f"{current.tag}#{el_id}"
-                self.selectors[current.index] = prefix
+                prefix = f"{tags[current]}#{el_id}"
+                selectors[current] = prefix
                 break
             chain.append(current)
-            current = self.nodes[current.parent] if current.parent is not None else None
+            current = parents[current]
         for n in reversed(chain):
-            segment = n.tag if n.tag in ("html", "body") else f"{n.tag}:nth-of-type({n.nth})"
+            tag = tags[n]
+            segment = tag if tag in ("html", "body") else f"{tag}:nth-of-type({self.nth(n)})"
             prefix = f"{prefix} > {segment}" if prefix else segment
-            self.selectors[n.index] = prefix
+            selectors[n] = prefix
         return prefix
 
-    def position(self, node: Node) -> tuple[int, int, str]:
-        return self.src.locate(node.line, node.tag, node.ordinal, SNIPPET_CHARS)
+    def nth(self, index: int) -> int:
+        """1 + the siblings of the same name before it. A subtree's nodes are contiguous (`ends` has
+        its last), so the walk over the parent's children steps over each child's descendants."""
+        parent = self.parents[index]
+        if parent is None:
+            return 1
+        tags, ends = self.tags, self.ends
+        tag, nth, i = tags[index], 1, parent + 1
+        while i < index:
+            if tags[i] == tag:
+                nth += 1
+            i = ends[i] + 1 if ends[i] >= i else i + 1  # (every end is known once the walk is done)
+        return nth
+
+    def ordinal(self, index: int) -> int:
+        """How many start tags of its name came before it on its line (in the order the walk met them)."""
+        ordinals = self.ordinals
+        if index not in ordinals:
+            lines, tags = self.lines, self.tags
+            if self.sorted_lines is None:
+                self.sorted_lines = all(map(operator.le, lines, lines[1:]))
+            if self.sorted_lines:  # lines never go back (as in every parse seen): count over this line's run
+                line = lines[index]
+                run = range(bisect_left(lines, line), bisect_right(lines, line))
+            else:
+                run = range(len(lines))
+            seen: dict[tuple[int, str], int] = {}
+            for i in run:
+                key = (lines[i], tags[i])
+                ordinals[i] = count = seen.get(key, 0)
+                seen[key] = count + 1
+        return ordinals[index]
+
+    def position(self, index: int) -> tuple[int, int, str]:
+        return self.src.locate(self.lines[index], self.tags[index], self.ordinal(index), SNIPPET_CHARS)
+
+
+# What the walk needs to know of a class attribute, by its value: pages repeat the same few hundred,
+# so each is lower-cased, split and searched once (the cache is emptied when it grows large).
+_ClassInfo = tuple[tuple[str, ...], bool, "str | None", bool, bool]
+_CLASS_INFO: dict[str, _ClassInfo] = {}
+_CLASS_INFO_MAX = 20_000
+
+
+def _class_info(class_attr: str) -> _ClassInfo:
+    """(classes (lower-cased), hides the element, region it marks, teaser-like, credit-like)."""
+    info = _CLASS_INFO.get(class_attr)
+    if info is None:
+        text = class_attr.lower()
+        classes = tuple(text.split())
+        region = next((REGION_CLASS_TOKENS[c] for c in classes if c in REGION_CLASS_TOKENS), None)
+        info = (classes, not HIDDEN_CLASS_TOKENS.isdisjoint(classes), region,
+                bool(TEASER_CLASS.search(text)), bool(CREDIT_CLASS.search(text)))
+        if len(_CLASS_INFO) >= _CLASS_INFO_MAX:
+            _CLASS_INFO.clear()
+        _CLASS_INFO[class_attr] = info
+    return info
+
+
+_NO_CLASS: _ClassInfo = ((), False, None, False, False)
+# Item kinds that the tag alone decides (an aside is a box only inside the main article).
+ITEM_TAGS = {"article": "teaser", "figure": "figure", "blockquote": "box", **dict.fromkeys(MEDIA_TAGS, "media")}
 
 
 def gather_html(text: str, facts: PageFacts) -> PageFacts:
     """Fill `facts` from HTML text. Raises ValueError when the document has no elements.
+
+    Python's cyclic garbage collector is paused meanwhile: the walk makes a few thousand objects and
+    frees none of them, so the collections their number sets off (several per page, now and then
+    one over every object of the process) find nothing to free, and cost as much as a third of the
+    walk. A page's facts hold no reference cycle, so they are freed without it when dropped.
+    """
+    if not gc.isenabled():  # paused already (a caller's choice): leave it so
+        return _gather_html(text, facts)
+    gc.disable()
+    try:
+        return _gather_html(text, facts)
+    finally:
+        gc.enable()
+
+
+def _gather_html(text: str, facts: PageFacts) -> PageFacts:
+    """gather_html's work.
 
     One walk (start and end events) over the tree; the per-element work is kept to what every element
     needs (its skeleton node, hidden state, region, item, block text), the rest is done only for the
@@ -199,7 +306,7 @@ def gather_html(text: str, facts: PageFacts) -> PageFacts:
         raise ValueError("no HTML elements found")
     src = SourceLines(text)
     nodes = facts.nodes
-    locator = _Locator(nodes, src)
+    locator = _Locator(src)
     main_el = _find_main(root)
     html_lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
     facts.language = html_lang.strip().lower() if html_lang else None
@@ -211,144 +318,149 @@ def gather_html(text: str, facts: PageFacts) -> PageFacts:
     region = "body"
     item: Item | None = None
     hidden = False
-    counts: dict[str, int] = {}  # nth-of-type counters of the current element's children
     parent_index: int | None = None
-    # (node, region, item, hidden, counts, parent_index, block parts or None) of the enclosing element
-    frames: list[tuple[Node, str, Item | None, bool, dict[str, int], int | None, list[str] | None]] = []
+    # (node, region, item, hidden, block parts or None) of the enclosing element
+    frames: list[tuple[Node, str, Item | None, bool, list[str] | None]] = []
     parts: list[str] | None = None  # text pieces of the nearest enclosing block
-    line_tag_seen: dict[tuple[int, str], int] = {}
     block_tags, skip_tags, recorded_tags, control_roles = BLOCK_TAGS, SKIP_TAGS, RECORDED_TAGS, CONTROL_ROLES
-    region_tags, region_roles, region_classes = REGION_TAGS, REGION_ROLES, REGION_CLASS_TOKENS
-    hidden_classes, hidden_style, credit_class, teaser_class = HIDDEN_CLASS_TOKENS, HIDDEN_STYLE, CREDIT_CLASS, \
-        TEASER_CLASS
+    region_tags, region_roles, item_tags, hidden_style = REGION_TAGS, REGION_ROLES, ITEM_TAGS, HIDDEN_STYLE
+    class_cache, no_class = _CLASS_INFO, _NO_CLASS
+    # What the locator keeps of each node (see _Locator: not the nodes themselves).
+    tags_append, parents_append, ids_append = locator.tags.append, locator.parents.append, locator.ids.append
+    lines_append, ends_append, ends = locator.lines.append, locator.ends.append, locator.ends
     suppressions = facts.suppressions
 
     max_elements, max_depth = limits().elements, limits().dom_depth
     walk = etree.iterwalk(root, events=("start", "end", "comment"))
     for event, el in walk:
-        tag = el.tag
-        if tag.__class__ is not str:
-            # Comments and entities: their tail text still belongs to the enclosing block.
-            if event != "end":
-                if parts is not None and el.tail:
-                    parts.append(el.tail)
-                if event == "comment" and el.text and "auditor-" in el.text:
-                    _record_suppression(el.text, el.sourceline or 0, facts)
-            continue
-        tag = tag.lower()
-        if event == "start":
-            line = el.sourceline or 0
-            if suppressions and suppressions[-1].kind == "disable-next" and not suppressions[-1].target_line:
-                suppressions[-1].target_line = line
-            key = (line, tag)
-            ordinal = line_tag_seen.get(key, 0)
-            line_tag_seen[key] = ordinal + 1
-            counts[tag] = nth = counts.get(tag, 0) + 1
-            # items(), not dict(el.attrib): an attribute named "{{attrs}}" (an unrendered template) is read
-            # by lxml as Clark notation when looked up by name, and raises KeyError (found by fuzzing).
-            attrs: dict[str, str] = dict(el.attrib.items())  # type: ignore[arg-type]
-            index = len(nodes)
-            frame_hidden = hidden
-            if attrs:
-                el_id = (attrs.get("id") or "").strip()
-                class_attr = attrs.get("class")
-                class_text = class_attr.lower() if class_attr else ""
-                classes = tuple(class_text.split()) if class_text else ()
-                role_attr = attrs.get("role")
-                role = role_attr.strip().lower() if role_attr else ""
-                if not hidden:
-                    if "hidden" in attrs or (attrs.get("aria-hidden") or "").lower() == "true":
-                        hidden = True
-                    else:
-                        style = attrs.get("style")
-                        hidden = bool((style and hidden_style.search(style))
-                                      or (classes and not hidden_classes.isdisjoint(classes)))
-            else:
-                el_id = class_text = role = ""
-                classes = ()
-            node = Node(index, tag, parent_index, el_id, classes, role, attrs, None, -1, line, ordinal, nth, locator)
-            nodes.append(node)
-            if index >= max_elements:
-                raise ValueError(f"more than {max_elements} elements (limit elements)")
-            frames.append((node, region, item, frame_hidden, counts, parent_index, parts))
-            counts = {}
-            parent_index = index
-
-            if len(frames) > max_depth or tag in skip_tags:
-                if len(frames) > max_depth:
-                    if not facts.notes:
-                        facts.notes.append(f"elements nested deeper than {max_depth} (limit dom-depth, line {line}) "
-                                           "were not audited")
-                elif tag == "script" or tag == "title":
-                    _record_skipped(el, tag, facts, index, node.location)  # type: ignore[arg-type]
-                # The "end" event still comes for a skipped element and restores the state.
-                walk.skip_subtree()
-                continue
-
-            new_region = region_tags.get(tag)
-            if new_region is None and attrs:
-                new_region = region_roles.get(role) if role else None
-                if new_region is None and classes and not region_classes.keys().isdisjoint(classes):
-                    new_region = next(region_classes[c] for c in classes if c in region_classes)
-                if new_region is None and (attrs.get("aria-modal") or "").lower() == "true":
-                    new_region = "dialog"
-            if new_region is not None:
-                region = new_region
-
-            if el is main_el:
-                item_kind: str | None = "main"
-            elif tag == "article":
-                item_kind = "teaser"
-            elif tag == "figure":
-                item_kind = "figure"
-            elif tag in MEDIA_TAGS:
-                item_kind = "media"
-            elif tag == "blockquote" or (tag == "aside" and item is not None and item.kind == "main"):
-                item_kind = "box"
-            elif class_text and teaser_class.search(class_text):
-                item_kind = "teaser"
-            else:
-                item_kind = None
-            if item_kind is not None:
-                n = counters[item_kind] = counters.get(item_kind, 0) + 1
-                item_id = "main" if item_kind == "main" else f"{item_kind}-{n}"
-                item = items[item_id] = Item(item_id, item_kind, index, item.id if item is not None else None,
-                                             node.location)  # type: ignore[arg-type]
-
-            if tag in block_tags:
-                parts = []
-            if parts is not None:
-                if el.text:
-                    parts.append(el.text)
-                if tag == "br":
-                    parts.append(" ")
-            if tag in recorded_tags or (role and role in control_roles):
-                _record_element(el, tag, role, facts, index, node.location, region,  # type: ignore[arg-type]
-                                item.id if item is not None else None, hidden)
-            if class_text and credit_class.search(class_text):
-                credit = _text_of(el)
-                if credit and len(credit) <= 200:
-                    facts.credit_lines.append((item.id if item is not None else None, credit,
-                                               node.location))  # type: ignore[arg-type]
-                    # Names in separate elements ("<span>A</span><span>B</span>") stay apart.
-                    leaves = [_text_of(x) for x in el.iter() if x is not el and isinstance(x.tag, str) and len(x) == 0]
-                    facts.byline_parts[index] = [t for t in leaves if t][:12]
-        else:  # end
-            node, outer_region, outer_item, outer_hidden, counts, parent_index, outer_parts = frames.pop()
-            node.end = len(nodes) - 1
+        if event == "end":
+            # (Only elements get here: lxml reports entity references as elements too, but the HTML
+            # parser never makes one.)
+            node, outer_region, outer_item, outer_hidden, outer_parts = frames.pop()
+            node.end = ends[node.index] = len(nodes) - 1
             if parts is not outer_parts and parts is not None:  # this element is a block: its text is done
                 block_text = " ".join("".join(parts).split())  # squash()
                 if block_text:
                     btag = node.tag
                     level = HEADINGS.get(btag, 0)
+                    # With the node's own location made too: Markdown's relocation (facts/markdown.py) keys
+                    # moved locations by id(), so which location objects exist must not change.
                     where = node.location.with_snippet(block_text[:SNIPPET_CHARS])  # type: ignore[union-attr]
                     blocks.append(TextBlock(len(blocks), block_text, btag, region,
                                             item.id if item is not None else None, node.index, where, hidden, level))
                     if level and item is not None and not item.heading:
                         item.heading = block_text[:200]
-            region, item, hidden, parts = outer_region, outer_item, outer_hidden, outer_parts
+            region, item, hidden, parts, parent_index = outer_region, outer_item, outer_hidden, outer_parts, node.parent
+            if parts is not None:
+                tail = el.tail
+                if tail:
+                    parts.append(tail)
+            continue
+        tag = el.tag
+        if tag.__class__ is not str:
+            # Comments (and entity references): their tail text still belongs to the enclosing block.
             if parts is not None and el.tail:
                 parts.append(el.tail)
+            if event == "comment" and el.text and "auditor-" in el.text:
+                _record_suppression(el.text, el.sourceline or 0, facts)
+            continue
+        # start
+        tag = tag.lower()
+        line = el.sourceline or 0
+        if suppressions and suppressions[-1].kind == "disable-next" and not suppressions[-1].target_line:
+            suppressions[-1].target_line = line
+        # el.items(), not dict(el.attrib): an attribute named "{{attrs}}" (an unrendered template) is read
+        # by lxml as Clark notation when looked up by name, and raises KeyError (found by fuzzing).
+        pairs = el.items()
+        index = len(nodes)
+        frame_hidden = hidden
+        if pairs:
+            attrs: dict[str, str] = dict(pairs)  # type: ignore[arg-type]
+            el_id = attrs.get("id")
+            el_id = el_id.strip() if el_id else ""
+            class_attr = attrs.get("class")
+            cinfo = (class_cache.get(class_attr) or _class_info(class_attr)) if class_attr else no_class
+            classes = cinfo[0]
+            role_attr = attrs.get("role")
+            role = role_attr.strip().lower() if role_attr else ""
+            if not hidden:
+                if "hidden" in attrs or (attrs.get("aria-hidden") or "").lower() == "true":
+                    hidden = True
+                else:
+                    style = attrs.get("style")
+                    hidden = bool((style and hidden_style.search(style)) or cinfo[1])
+        else:
+            attrs = {}
+            el_id = role = ""
+            classes = ()
+            cinfo = no_class
+        node = Node(index, tag, parent_index, el_id, classes, role, attrs, line, locator)
+        nodes.append(node)
+        tags_append(tag)
+        parents_append(parent_index)
+        ids_append(el_id)
+        lines_append(line)
+        ends_append(-1)
+        if index >= max_elements:
+            raise ValueError(f"more than {max_elements} elements (limit elements)")
+        frames.append((node, region, item, frame_hidden, parts))
+        parent_index = index
+
+        if tag in skip_tags or len(frames) > max_depth:
+            if len(frames) > max_depth:
+                if not facts.notes:
+                    facts.notes.append(f"elements nested deeper than {max_depth} (limit dom-depth, line {line}) "
+                                       "were not audited")
+            elif tag == "script" or tag == "title":
+                _record_skipped(el, attrs, tag, facts, index, node.location)  # type: ignore[arg-type]
+            # The "end" event still comes for a skipped element and restores the state.
+            walk.skip_subtree()
+            continue
+
+        new_region = region_tags.get(tag)
+        if new_region is None and pairs:
+            new_region = region_roles.get(role) if role else None
+            if new_region is None:
+                new_region = cinfo[2]
+            if new_region is None and (attrs.get("aria-modal") or "").lower() == "true":
+                new_region = "dialog"
+        if new_region is not None:
+            region = new_region
+
+        if el is main_el:
+            item_kind: str | None = "main"
+        else:
+            item_kind = item_tags.get(tag)
+            if item_kind is None:
+                if tag == "aside" and item is not None and item.kind == "main":
+                    item_kind = "box"
+                elif cinfo[3]:
+                    item_kind = "teaser"
+        if item_kind is not None:
+            n = counters[item_kind] = counters.get(item_kind, 0) + 1
+            item_id = "main" if item_kind == "main" else f"{item_kind}-{n}"
+            item = items[item_id] = Item(item_id, item_kind, index, item.id if item is not None else None,
+                                         node.location)  # type: ignore[arg-type]
+
+        if tag in block_tags:
+            parts = []
+        if parts is not None:
+            el_text = el.text
+            if el_text:
+                parts.append(el_text)
+            if tag == "br":
+                parts.append(" ")
+        if tag in recorded_tags or (role and role in control_roles):
+            _record_element(el, attrs, tag, role, facts, index, node.location, region,  # type: ignore[arg-type]
+                            item.id if item is not None else None, hidden)
+        if cinfo[4]:
+            credit = _text_of(el)
+            if credit and len(credit) <= 200:
+                facts.credit_lines.append((item.id if item is not None else None, credit,
+                                           node.location))  # type: ignore[arg-type]
+                # Names in separate elements ("<span>A</span><span>B</span>") stay apart.
+                leaves = [_text_of(x) for x in el.iter() if x is not el and isinstance(x.tag, str) and len(x) == 0]
+                facts.byline_parts[index] = [t for t in leaves if t][:12]
     _finish(facts)
     return facts
 
@@ -379,42 +491,45 @@ def _record_suppression(text: str, line: int, facts: PageFacts) -> None:
 
 
 def _record_skipped(
-    el: etree._Element, tag: str, facts: PageFacts, index: int, loc: SourceLocation
+    el: etree._Element, attrs: dict[str, str], tag: str, facts: PageFacts, index: int, loc: SourceLocation
 ) -> None:
     if tag == "script":
-        _record_script(el, facts, index, loc)
+        _record_script(el, attrs, facts, index, loc)
     elif tag == "title" and not facts.title:
         facts.title = squash(el.text or "") or None
 
 
-def _record_meta(el: etree._Element, facts: PageFacts, loc: SourceLocation) -> None:
-    key = el.get("name") or el.get("property") or el.get("itemprop") or el.get("http-equiv")
-    content = el.get("content")
+def _record_meta(attrs: dict[str, str], facts: PageFacts, loc: SourceLocation) -> None:
+    key = attrs.get("name") or attrs.get("property") or attrs.get("itemprop") or attrs.get("http-equiv")
+    content = attrs.get("content")
     if key and content is not None:
         facts.meta.append(Meta(key.strip().lower(), content.strip(), loc))
 
 
-def _record_link_tag(el: etree._Element, facts: PageFacts, loc: SourceLocation) -> None:
-    rel = tuple((el.get("rel") or "").lower().split())
-    href = (el.get("href") or "").strip()
+def _record_link_tag(attrs: dict[str, str], facts: PageFacts, loc: SourceLocation) -> None:
+    rel = tuple((attrs.get("rel") or "").lower().split())
+    href = (attrs.get("href") or "").strip()
     if rel and href:
         facts.meta.append(Meta("link:" + " ".join(rel), href, loc))
 
 
-def _record_script(el: etree._Element, facts: PageFacts, index: int | None, loc: SourceLocation) -> None:
-    stype = (el.get("type") or "").strip().lower()
-    src = el.get("src")
+def _record_script(
+    el: etree._Element, attrs: dict[str, str], facts: PageFacts, index: int | None, loc: SourceLocation
+) -> None:
+    stype = (attrs.get("type") or "").strip().lower()
+    src = attrs.get("src")
     body = el.text or ""
-    attrs = {str(k): str(v) for k, v in el.attrib.items()}
     # Inline scripts are kept whole up to 200 KB: consent platforms and trackers are recognised
     # from markers that may stand far into a bundled snippet.
-    facts.scripts.append(Script(src.strip() if src else None, stype, body[:200_000], index, loc, attrs))
+    facts.scripts.append(Script(src.strip() if src else None, stype, body[:200_000], index, loc, dict(attrs)))
     if stype == "application/ld+json" and body.strip():
         if len(body) > MAX_JSONLD_CHARS:
             facts.jsonld_errors.append(loc)
             return
         # CMS templates wrap JSON-LD in CDATA or comments and leave raw control characters in it.
-        cleaned = _JSONLD_WRAPPER.sub("", body).strip()
+        # (The wrapper pattern is slow to search for; most bodies hold none of its marks.)
+        wrapped = "<!" in body or "]]>" in body or "-->" in body
+        cleaned = (_JSONLD_WRAPPER.sub("", body) if wrapped else body).strip()
         try:
             data: Any = json.loads(cleaned, strict=False)
         except (ValueError, RecursionError):
@@ -479,6 +594,7 @@ def _flatten_jsonld(data: Any, depth: int = 0) -> list[dict[str, Any]]:
 
 def _record_element(
     el: etree._Element,
+    attrs: dict[str, str],
     tag: str,
     role: str,
     facts: PageFacts,
@@ -488,11 +604,12 @@ def _record_element(
     item: str | None,
     hidden: bool,
 ) -> None:
+    # The element's attributes are read from `attrs` (the node's): a dict lookup, where el.get asks libxml2.
     if tag == "img":
-        alt = el.get("alt")
-        src = (el.get("src") or el.get("data-src") or "").strip()
+        alt = attrs.get("alt")
+        src = (attrs.get("src") or attrs.get("data-src") or "").strip()
         # <picture><source srcset> and lazy-loading attributes name the same image's other files.
-        sources = [v for v in (el.get("data-srcset"), el.get("data-src") if el.get("src") else None) if v]
+        sources = [v for v in (attrs.get("data-srcset"), attrs.get("data-src") if attrs.get("src") else None) if v]
         parent = el.getparent()
         if parent is not None and isinstance(parent.tag, str) and parent.tag.lower() == "picture":
             sources.extend(sib.get("srcset") or "" for sib in parent
@@ -501,9 +618,9 @@ def _record_element(
             Image(
                 src=src,
                 alt=alt.strip() if alt is not None else None,
-                title=el.get("title"),
-                aria_label=el.get("aria-label"),
-                srcset=el.get("srcset"),
+                title=attrs.get("title"),
+                aria_label=attrs.get("aria-label"),
+                srcset=attrs.get("srcset"),
                 region=region,
                 item=item,
                 node=index,
@@ -514,9 +631,9 @@ def _record_element(
             )
         )
     elif tag == "a":
-        href = (el.get("href") or "").strip()
-        text = _text_of(el) or (el.get("aria-label") or el.get("title") or "").strip()
-        rel = tuple((el.get("rel") or "").lower().split())
+        href = (attrs.get("href") or "").strip()
+        text = _text_of(el) or (attrs.get("aria-label") or attrs.get("title") or "").strip()
+        rel = tuple((attrs.get("rel") or "").lower().split())
         if role in CONTROL_ROLES:
             facts.controls.append(Control(text, tag, "button", region, item, index, loc, href=href,
                                           hidden=hidden))
@@ -527,26 +644,26 @@ def _record_element(
             if owner.kind == "teaser" and owner.href is None:
                 owner.href = href
     elif tag == "button" or role in CONTROL_ROLES:
-        text = _text_of(el) or (el.get("aria-label") or el.get("value") or "").strip()
-        checked = (el.get("aria-checked") or el.get("aria-pressed") or "").lower() == "true"
+        text = _text_of(el) or (attrs.get("aria-label") or attrs.get("value") or "").strip()
+        checked = (attrs.get("aria-checked") or attrs.get("aria-pressed") or "").lower() == "true"
         kind = "checkbox" if role in ("switch", "checkbox", "menuitemcheckbox") else "button"
         facts.controls.append(Control(text, tag, kind, region, item, index, loc, checked=checked,
-                                      disabled=el.get("disabled") is not None, hidden=hidden))
+                                      disabled=attrs.get("disabled") is not None, hidden=hidden))
     elif tag == "input":
-        itype = (el.get("type") or "text").lower()
+        itype = (attrs.get("type") or "text").lower()
         if itype in CONTROL_INPUT_TYPES:
             kind = "checkbox" if itype in ("checkbox", "radio") else "input"
-            text = (el.get("value") or el.get("aria-label") or el.get("alt") or "").strip()
+            text = (attrs.get("value") or attrs.get("aria-label") or attrs.get("alt") or "").strip()
             facts.controls.append(Control(text, tag, kind, region, item, index, loc,
-                                          checked=el.get("checked") is not None,
-                                          disabled=el.get("disabled") is not None, hidden=hidden))
+                                          checked=attrs.get("checked") is not None,
+                                          disabled=attrs.get("disabled") is not None, hidden=hidden))
     elif tag == "form":
-        facts.forms.append(Form((el.get("action") or "").strip(), (el.get("method") or "get").strip().lower(),
+        facts.forms.append(Form((attrs.get("action") or "").strip(), (attrs.get("method") or "get").strip().lower(),
                                 region, index, loc))
     elif tag == "meta":
-        _record_meta(el, facts, loc)
+        _record_meta(attrs, facts, loc)
     elif tag == "link":
-        _record_link_tag(el, facts, loc)
+        _record_link_tag(attrs, facts, loc)
 
 
 CREDIT_CLASS = re.compile(r"credit|copyright|source|byline|attribution")

@@ -1,9 +1,10 @@
 """Source locations: line and column of an element, found without a second parse.
 
-lxml gives the line of each element but no column. The walk counts, per line, how many start tags
-of each name came before; the column is where that many `<tag` occurrences into the line the next
-one starts. Multi-line start tags report the line they end on, so when a line holds no such tag the
-nearest one above is taken. Only locations that end up in a report are ever looked up.
+lxml gives the line of each element but no column. The element's ordinal (how many start tags of
+its name came before it on its line, counted by the HTML locator when asked) gives the column: where
+that many `<tag` occurrences into the line the next one starts. Multi-line start tags report the
+line they end on, so when a line holds no such tag the nearest one above is taken. Only locations
+that end up in a report are ever looked up.
 """
 
 from __future__ import annotations

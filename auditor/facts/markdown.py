@@ -434,18 +434,19 @@ _LOCATED = (Item, Image, Link, Control, Form, Script, Meta)
 def _relocate(facts: PageFacts, article: RenderedArticle) -> None:
     """Move every location of the facts from the rendered HTML to the Markdown file."""
     line_map, lines = article.line_map, article.lines
-    moved: dict[int, SourceLocation] = {}
+    # By id(), with the original kept alive in the value: an id is only unique while its object lives.
+    moved: dict[int, tuple[SourceLocation, SourceLocation]] = {}
 
     def md_line(html_line: int) -> int:
         return line_map[html_line] if 0 < html_line < len(line_map) else 1
 
     def fix(loc: SourceLocation, tag: str | None = None, snippet: str = "") -> SourceLocation:
         if not snippet and id(loc) in moved:
-            return moved[id(loc)]
+            return moved[id(loc)][1]
         line = md_line(loc.line)
         new = SourceLocation(loc.selector, line, 0, snippet, partial(_md_locate, lines, line, tag))
         if not snippet:
-            moved[id(loc)] = new
+            moved[id(loc)] = (loc, new)
         return new
 
     def tag_of(obj: Any) -> str | None:

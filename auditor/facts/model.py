@@ -23,10 +23,10 @@ class SourceLocation:
     A plain object, not the pydantic Location: thousands are made per page and only the few that
     end up as evidence are converted (`model()`). Everything but the line may be found lazily: the
     column and snippet by `resolve` (finding a column costs a look into the source), and for an
-    element of an HTML page the selector too, by the page's locator from the element's node.
+    element of an HTML page the selector too, by the page's locator from the element's node index.
     """
 
-    __slots__ = ("_column", "_line", "_node", "_resolve", "_selector", "_snippet")
+    __slots__ = ("_column", "_index", "_line", "_locator", "_resolve", "_selector", "_snippet")
 
     def __init__(
         self,
@@ -35,21 +35,26 @@ class SourceLocation:
         column: int = 0,
         snippet: str = "",
         resolve: Callable[[], tuple[int, int, str]] | None = None,
-        node: Node | None = None,
+        locator: NodeLocator | None = None,
+        index: int = -1,
     ) -> None:
         self._selector = selector
         self._line = line
         self._column = column
         self._snippet = snippet
         self._resolve = resolve
-        self._node = node  # set (with its locator) when selector, column and snippet come from the node
+        # Set when selector, column and snippet come from node `index` of the page. The locator, not
+        # the node: it holds no node, so a page's facts have no reference cycle and are freed as soon
+        # as they are dropped, without waiting for the cyclic garbage collector.
+        self._locator = locator
+        self._index = index
 
     def _settle(self) -> None:
-        node = self._node
-        if node is not None and node.locator is not None:
-            self._node = None
-            self._selector = node.locator.selector(node)
-            line, column, snippet = node.locator.position(node)
+        locator = self._locator
+        if locator is not None:
+            self._locator = None
+            self._selector = locator.selector(self._index)
+            line, column, snippet = locator.position(self._index)
             self._line, self._column = line, column
             self._snippet = self._snippet or snippet
         elif self._resolve is not None:
@@ -80,7 +85,8 @@ class SourceLocation:
 
     def with_snippet(self, snippet: str) -> SourceLocation:
         """The same place, shown with other text (a block's text instead of its start tag)."""
-        return SourceLocation(self._selector, self._line, self._column, snippet, self._resolve, self._node)
+        return SourceLocation(self._selector, self._line, self._column, snippet, self._resolve, self._locator,
+                              self._index)
 
     def model(self) -> Location:
         return Location(selector=self.selector, line=self.line, column=self.column, snippet=self.snippet)
@@ -93,12 +99,12 @@ class Node:
     """One element of the page skeleton: enough to reason about ancestry without the DOM.
 
     A plain slotted class: a page has a thousand or more and most are never shown, so the location
-    (selector, column, snippet) is made on first use from what the walk noted (line, the element's
-    ordinal among same-named start tags on its line, its nth-of-type) by the page's `locator`.
+    (selector, column, snippet) is made on first use by the page's `locator`, from the line and the
+    node's place among the others (its nth-of-type and its ordinal among same-named start tags on its
+    line are counted then, not for every node).
     """
 
-    __slots__ = ("_location", "attrs", "classes", "end", "id", "index", "line", "locator", "nth", "ordinal",
-                 "parent", "role", "tag")
+    __slots__ = ("_location", "attrs", "classes", "end", "id", "index", "line", "locator", "parent", "role", "tag")
 
     def __init__(
         self,
@@ -109,11 +115,7 @@ class Node:
         classes: tuple[str, ...] = (),
         role: str = "",
         attrs: dict[str, str] | None = None,
-        location: SourceLocation | None = None,
-        end: int = -1,  # index of the last node in this node's subtree (document order)
         line: int = 0,
-        ordinal: int = 0,
-        nth: int = 1,
         locator: NodeLocator | None = None,
     ) -> None:
         self.index = index
@@ -123,17 +125,15 @@ class Node:
         self.classes = classes
         self.role = role
         self.attrs = attrs if attrs is not None else {}
-        self._location = location
-        self.end = end
+        self._location: SourceLocation | None = None
+        self.end = -1  # index of the last node in this node's subtree (document order), set by the walk
         self.line = line
-        self.ordinal = ordinal
-        self.nth = nth
         self.locator = locator
 
     @property
     def location(self) -> SourceLocation | None:
         if self._location is None and self.locator is not None:
-            self._location = SourceLocation(None, self.line, node=self)
+            self._location = SourceLocation(None, self.line, 0, "", None, self.locator, self.index)
         return self._location
 
     @location.setter
@@ -145,11 +145,12 @@ class Node:
 
 
 class NodeLocator(Protocol):
-    """Finds an element's selector and (line, column, start-tag snippet) when a location is shown."""
+    """Finds an element's selector and (line, column, start-tag snippet), by its node index, when a
+    location is shown."""
 
-    def selector(self, node: Node) -> str: ...
+    def selector(self, index: int) -> str: ...
 
-    def position(self, node: Node) -> tuple[int, int, str]: ...
+    def position(self, index: int) -> tuple[int, int, str]: ...
 
 
 @dataclass(slots=True)
