@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,9 +20,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from auditor.wordlist import trie_pattern
 
+try:  # a C extension with wheels for the common platforms; without it, no gate (every text is searched)
+    import ahocorasick  # type: ignore[import-not-found,unused-ignore]
+except ImportError:  # pragma: no cover - pyahocorasick is a dependency
+    ahocorasick = None
+
 _HYPHENS = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"), "-")
 _HYPHENS[0xAD] = ""  # soft hyphen: invisible to the reader
 _HYPHENS[0x2019] = "'"  # typographic apostrophe: "l’IA" and "l'IA" are one spelling
+_HYPHEN_PAIRS = tuple((chr(code), spelled) for code, spelled in _HYPHENS.items())
 
 
 class _Strict(BaseModel):
@@ -108,7 +116,12 @@ def normalised_text(text: str) -> str:
     """NFKC, case-folded, hyphens unified: the text every lexicon pattern is written for."""
     if text.isascii():
         return text.lower()
-    return unicodedata.normalize("NFKC", text).casefold().translate(_HYPHENS)
+    text = unicodedata.normalize("NFKC", text).casefold()
+    # What `translate(_HYPHENS)` does, a char at a time in Python's loop; each `replace` is a C scan.
+    for char, spelled in _HYPHEN_PAIRS:
+        if char in text:
+            text = text.replace(char, spelled)
+    return text
 
 
 def _with_offsets(text: str, whole: str) -> tuple[str, list[int] | None]:
@@ -119,11 +132,30 @@ def _with_offsets(text: str, whole: str) -> tuple[str, list[int] | None]:
         return whole, None
     out: list[str] = []
     offsets: list[int] = []
-    for i, ch in enumerate(text):
-        norm = unicodedata.normalize("NFKC", ch).casefold().translate(_HYPHENS)
+    # ASCII runs are lower-cased whole (NFKC and the hyphen table leave ASCII alone); the other
+    # chars one at a time, each spelled once per run (`_char_norm`).
+    at = 0
+    for m in _NON_ASCII.finditer(text):
+        i = m.start()
+        if i > at:
+            out.append(text[at:i].lower())
+            offsets.extend(range(at, i))
+        norm = _char_norm(m.group())
         out.append(norm)
         offsets.extend([i] * len(norm))
+        at = i + 1
+    if at < len(text):
+        out.append(text[at:].lower())
+        offsets.extend(range(at, len(text)))
     return "".join(out), offsets
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+@lru_cache(maxsize=4096)
+def _char_norm(ch: str) -> str:
+    return unicodedata.normalize("NFKC", ch).casefold().translate(_HYPHENS)
 
 
 _BOUNDARY_CHARS = ".:;!?()[]|-\u2022\u00b7\"'\u201c\u201d\u00ab\u00bb/*"
@@ -251,6 +283,8 @@ class CompiledLanguage:
         # second test a block naming ChatGPT ran the patterns of all languages.
         anchors = list(verb_class) + data.credit_nouns + [b.text for b in data.badges] + data.negation.phrases
         self.anchor = re.compile(_alt(anchors) or NEVER)
+        # Every match of `anchor` or `reviewed` holds one of these words (see `Lexicon._languages_in`).
+        self.anchor_words = anchors + data.reviewed.phrases
 
     @property
     def compiled(self) -> _Compiled:
@@ -314,6 +348,22 @@ class Lexicon:
         # A tool named on its own ("– Midjourney"): a credit in a caption, a topic elsewhere. The
         # disclosure analysis decides which, from where the block sits.
         self.tools = re.compile(rf"(?<!\w)(?:{_alt(tools) or NEVER})(?!\w)")
+        self._gate = _Gate(every_word)
+        # Which languages have an anchor or review word in a text: one pass instead of a trigger
+        # search per language ("AI" and the tool names are trigger words of every language).
+        self._anchors = _Gate([w for lang in languages for w in lang.anchor_words],
+                              [number for number, lang in enumerate(languages) for _ in lang.anchor_words])
+
+    def _languages_in(self, norm: str) -> set[int] | None:
+        """The numbers of the languages with an anchor or review word in normalised text (a superset;
+        None: every language)."""
+        return self._anchors.labels(norm)
+
+    def candidates(self, texts: Sequence[str], lower: bool = False) -> set[int] | None:
+        """The indexes of the texts that `prefilter` may match once normalised (`lower`: lower-cased
+        only), found in one pass over all of them; a text outside the set holds no match. None when
+        the gate cannot tell (then every text must be searched)."""
+        return self._gate.candidates(texts, lower)
 
     def compile_all(self) -> None:
         """Compile every language's patterns now (they are compiled on first use otherwise): a worker
@@ -334,7 +384,10 @@ class Lexicon:
             return []
         raw: list[tuple[int, int, str, str, bool, str]] = []
         reviewed = False
-        for lang in self.languages:
+        present = self._languages_in(norm)
+        for number, lang in enumerate(self.languages):
+            if present is not None and number not in present:
+                continue  # no anchor or review word of the language: it could add nothing
             if not lang.trigger.search(norm):
                 continue
             if lang.anchor.search(norm):
@@ -360,6 +413,84 @@ class Lexicon:
                 LabelMatch(o_start, o_end, text[o_start:o_end], cls, scope, language, self_ref)
             )
         return matches
+
+
+_RUNS = re.compile(r"[\s\-]+")  # what a space in a lexicon word matches
+
+
+def _spelled(word: str) -> str:
+    """A lexicon word as `_alt` reads it, each run of spaces and hyphens one space."""
+    return _RUNS.sub(" ", " ".join(word.strip().lower().split()))
+
+
+def _collapsed(text: str) -> str:
+    """Text with each run of spaces and hyphens one space (`split` splits where a regex `\\s` matches)."""
+    return " ".join(text.replace("-", " ").split())
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+class _Gate:
+    """Lexicon words found by an Aho-Corasick automaton, in one pass: a cheap superset of a regex
+    of the words (`_alt`), which Python's engine tries at every position of the text.
+
+    `candidates`: which of many texts `Lexicon.prefilter` may match. The prefilter's trie was tried
+    on every block (about 2 ms a page); most pages have a handful of blocks with an AI word. The
+    texts are joined by NUL (which no word holds, and which keeps NFKC and case mapping from
+    reaching across texts), normalised once, every run of spaces and hyphens made one space (as in
+    the words: a space in a word matches any such run), and the automaton finds the words; the
+    prefilter's start boundary is checked on each hit. A prefilter match is such a hit, so a text
+    without one holds no match. `labels`: which languages' words occur in one normalised text."""
+
+    def __init__(self, words: list[str], labels: list[int] | None = None) -> None:
+        """`labels`: a number for each word (its language), for `labels()`."""
+        spelled: dict[str, set[int]] = {}
+        for number, word in enumerate(words):
+            if _spelled(word):
+                spelled.setdefault(_spelled(word), set()).add(labels[number] if labels is not None else 0)
+        # A word that starts or ends with a space or hyphen would not collapse alike in the text.
+        usable = ahocorasick is not None and not any(w[0] in " -" or w[-1] in " -" or "\x00" in w for w in spelled)
+        self._words = spelled if usable else None
+        self._automaton: object = None
+
+    def _built(self) -> object:
+        if self._automaton is None and self._words is not None:
+            automaton = ahocorasick.Automaton()
+            for word, labels in sorted(self._words.items()):
+                automaton.add_word(word, (len(word), frozenset(labels)))
+            automaton.make_automaton()
+            self._automaton = automaton
+        return self._automaton
+
+    def labels(self, norm: str) -> set[int] | None:
+        """The labels of the words in normalised text, wherever they stand (None: cannot tell)."""
+        automaton = self._built()
+        if automaton is None:
+            return None
+        found: set[int] = set()
+        for _, (_, labels) in automaton.iter(_collapsed(norm)):  # type: ignore[attr-defined]
+            found |= labels
+        return found
+
+    def candidates(self, texts: Sequence[str], lower: bool) -> set[int] | None:
+        automaton = self._built()
+        if automaton is None:
+            return None
+        joined = "\x00".join(texts)
+        norm = _collapsed(joined.lower() if lower else normalised_text(joined))
+        parts = norm.split("\x00")
+        if len(parts) != len(texts):
+            return None  # a text holds a NUL itself
+        starts: list[int] = []
+        at = 0
+        for part in parts:
+            starts.append(at)
+            at += len(part) + 1
+        found: set[int] = set()
+        for end, (length, _) in automaton.iter(norm):  # type: ignore[attr-defined]
+            start = end - length + 1
+            if start == 0 or norm[start - 1] not in _ALNUM:
+                found.add(bisect_right(starts, start) - 1)
+        return found
 
 
 def lexicon_dir() -> Path:

@@ -16,7 +16,14 @@ by the consent and attribution word lists (`literal_alternation`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+try:  # a C extension with wheels for the common platforms; without it, no gate (every text is searched)
+    import ahocorasick  # type: ignore[import-not-found,unused-ignore]
+except ImportError:  # pragma: no cover - pyahocorasick is a dependency
+    ahocorasick = None
 
 _Trie = dict[str, "_Trie"]
 
@@ -61,3 +68,97 @@ def trie_pattern(node: _Trie | Iterable[str], head: Callable[[str], str] = re.es
         return ""
     body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
     return f"(?:{body})?" if "" in node else body
+
+
+# What Python's regex engine takes for one letter under IGNORECASE beyond simple lower case ("ſ" is
+# "s", "ı" is "i", "ς" is "σ"): each group's members spelled as its first code point.
+try:
+    from re._casefix import _EXTRA_CASES  # type: ignore[import-not-found,unused-ignore]
+except ImportError:  # Python 3.10
+    from sre_compile import _ignorecase_fixes as _EXTRA_CASES  # type: ignore[attr-defined,no-redef,unused-ignore]
+_CASE_TWINS: dict[int, str] = {}
+for _first, _others in sorted(_EXTRA_CASES.items()):
+    _group = sorted({_first, *_others})
+    for _member in _group[1:]:
+        _CASE_TWINS.setdefault(_member, chr(_group[0]))
+_TWIN_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_CASE_TWINS)) + "]")
+
+
+def caseless(text: str) -> str:
+    """Text spelled so that two chars are equal where an IGNORECASE regex takes them for one: simple
+    lower case (`str.lower` but for "İ", which it makes two chars) and the engine's case twins. One
+    char per char of `text`, so offsets stay."""
+    if "\u0130" in text:
+        text = text.replace("\u0130", "i")
+    text = text.lower()
+    if not text.isascii() and _TWIN_CHARS.search(text):
+        text = text.translate(_CASE_TWINS)
+    return text
+
+
+class CaselessTexts:
+    """Texts joined by NUL and spelled `caseless` once, for the `WordGate`s that look into them."""
+
+    __slots__ = ("count", "joined", "original", "starts")
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.count = len(texts)
+        self.starts: list[int] = []
+        at = 0
+        for text in texts:
+            self.starts.append(at)
+            at += len(text) + 1
+        self.original = "\x00".join(texts)
+        self.joined = caseless(self.original)  # one char per char: offsets are those of `original`
+
+
+class WordGate:
+    """Which texts may hold one of a list of literal words, as a regex of them compiled with
+    IGNORECASE matches them: found by an Aho-Corasick automaton (pyahocorasick) in one pass over all
+    the texts, where the regex is tried at every position of each. A text outside the answer holds
+    no match of the regex, so it need not be searched.
+
+    The texts are joined by NUL and spelled `caseless`, as the words are. `letter` matches a char
+    that may not touch a word (the regex's boundaries), tested on the text as it is; the words in
+    `free` may touch anything (Chinese, Japanese and Korean words run into their neighbours). A
+    word found across two texts only makes one of them searched for nothing."""
+
+    def __init__(self, words: Iterable[str], letter: re.Pattern[str] | None = None,
+                 free: Iterable[str] = ()) -> None:
+        spelled: dict[str, bool] = {}  # word -> bounded
+        for word in words:
+            spelled[caseless(word)] = letter is not None
+        for word in free:
+            spelled[caseless(word)] = False
+        spelled.pop("", None)
+        self._words = sorted(spelled.items()) if ahocorasick is not None else None
+        self._letter = letter
+        self._automaton: Any = None
+
+    def candidates(self, texts: Sequence[str] | CaselessTexts) -> set[int] | None:
+        """The indexes of the texts that may hold a word; None when the gate cannot tell."""
+        if self._words is None:
+            return None
+        if not self._words:
+            return set()
+        if self._automaton is None:
+            automaton = ahocorasick.Automaton()
+            for word, bounded in self._words:
+                automaton.add_word(word, (len(word), bounded))
+            automaton.make_automaton()
+            self._automaton = automaton
+        prepared = texts if isinstance(texts, CaselessTexts) else CaselessTexts(texts)
+        starts, original, letter = prepared.starts, prepared.original, self._letter
+        found: set[int] = set()
+        for end, (length, bounded) in self._automaton.iter(prepared.joined):
+            start = end - length + 1
+            if bounded and letter is not None and (
+                    (start > 0 and letter.match(original, start - 1)) or letter.match(original, end + 1)):
+                continue  # inside a longer word: no match of the regex here
+            found.add(bisect_right(starts, start) - 1)
+        return found
+
+    def may_hold(self, text: str) -> bool:
+        """False when the text holds no word (True: it may)."""
+        found = self.candidates([text])
+        return found is None or bool(found)

@@ -479,3 +479,53 @@ def test_german_present_tense_is_not_a_label(lexicon: Lexicon) -> None:
                                   "OpenAI lanza una IA creada para programar", "Una IA creata da OpenAI"])
 def test_ai_described_by_a_participle_is_not_a_label(lexicon: Lexicon, text: str) -> None:
     assert lexicon.find(text) == []
+
+
+# -- the one-pass gates (Aho-Corasick) must change no answer ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ungated() -> Iterator[Lexicon]:
+    """The lexicon without its gates (what it does where pyahocorasick is missing): every text searched."""
+    import auditor.lexicon as lexicon_module
+
+    saved = lexicon_module.ahocorasick
+    lexicon_module.ahocorasick = None  # read when a gate is made: these gates stay off
+    load_lexicon.cache_clear()
+    try:
+        plain = load_lexicon()
+    finally:
+        lexicon_module.ahocorasick = saved
+        load_lexicon.cache_clear()
+    yield plain
+
+
+def _pieces(lex: Lexicon) -> list[str]:
+    words = [c.text for cases in POSITIVE.values() for c in cases]
+    for lang in lex.languages:
+        words.extend(lang.anchor_words[:40])
+    return [*words, "AI", "KI", "IA", "ChatGPT", "Midjourney", "said", "image", "photo", "by", "par", "von"]
+
+
+def test_the_gates_change_no_match(lexicon: Lexicon, ungated: Lexicon) -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    pieces = _pieces(lexicon)
+    glue = st.sampled_from([" ", "-", " - ", "\u00a0", "\u00ad", "\u2011", ": ", "", ", ", "\x00", "İ", "ß", "ſ"])
+    case = st.sampled_from([str, str.upper, str.title, str.lower])
+
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(st.lists(st.tuples(st.sampled_from(pieces), case, glue), min_size=1, max_size=5),
+           st.lists(st.text(max_size=12), max_size=2))
+    def check(parts: list[tuple[str, object, str]], noise: list[str]) -> None:
+        text = "".join(f(word) + sep for word, f, sep in parts) + "".join(noise)  # type: ignore[operator]
+        assert lexicon.find(text) == ungated.find(text)
+        texts = [text, *noise, text.lower()]
+        kept = lexicon.candidates(texts)
+        from auditor.lexicon import normalised_text
+
+        matched = {k for k, t in enumerate(texts) if lexicon.prefilter.search(normalised_text(t))}
+        assert kept is None or matched <= kept
+
+    check()

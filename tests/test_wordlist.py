@@ -25,3 +25,30 @@ def test_same_matches_as_the_plain_alternation(words: list[str], text: str, igno
 
 def test_a_trie_is_built_for_distinct_letters() -> None:
     assert literal_alternation(["cookie", "cookies", "consent"], ignorecase=True) == "co(?:nsent|okie(?:s)?)"
+
+
+# -- WordGate: a one-pass gate that must never turn away a text the regex matches -----------------
+
+_ALPHABET = "abcsſıiIİσςΣ kK\u212a é-_1\x00坂かAB"
+_gate_words = st.lists(st.text(alphabet=_ALPHABET, min_size=1, max_size=4), min_size=1, max_size=6, unique=True)
+_LETTER = re.compile(r"[^\W\u3040-\u30ff\u3400-\u9fff]")
+
+
+@settings(max_examples=400, deadline=None)
+@given(_gate_words, st.lists(st.text(alphabet=_ALPHABET, max_size=30), min_size=1, max_size=4), st.booleans())
+def test_the_gate_keeps_every_text_the_regex_matches(words: list[str], texts: list[str], bounded: bool) -> None:
+    from auditor.wordlist import WordGate
+
+    body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    if bounded:
+        letter = _LETTER.pattern
+        regex = re.compile(rf"(?<!{letter})(?:{body})(?!{letter})", re.IGNORECASE)
+        gate = WordGate(words, _LETTER)
+    else:
+        regex = re.compile(body, re.IGNORECASE)
+        gate = WordGate(words)
+    kept = gate.candidates(texts)
+    matched = {k for k, text in enumerate(texts) if regex.search(text)}
+    assert kept is None or matched <= kept, f"turned away {sorted(matched - kept)}"
+    for k, text in enumerate(texts):
+        assert gate.may_hold(text) or k not in matched

@@ -21,6 +21,7 @@ from auditor.analysis.dates import parse_date
 from auditor.facts.model import PageFacts, SourceLocation, TextBlock
 from auditor.inputs.urls import site_of
 from auditor.models import AttributionRecord, ImageCredit, SourcedValue
+from auditor.wordlist import WordGate
 
 BYLINE = re.compile(
     r"^(?:by|written by|words by|posted by|geschrieben von|von|par|por|di|door|av|af|przez|от|автор"
@@ -260,9 +261,10 @@ def find_attribution(facts: PageFacts, tools: re.Pattern[str] | None = None) -> 
                                               _profile_url(facts, block.node, head)))
         elif block in top and _bold_names(facts, block):
             result.raw_authors.append(Sourced(block.text, "visible", block.location))
-        dated = (DATE_TEXT.search(block.text) and _dateline_like(block.text)) or (DATE_LINE.match(block.text)
-                                                                                and n_words > 1)
-        if n_words <= MAX_DATELINE_WORDS and dated and not block.heading_level:
+        # The cheap tests first: a long paragraph is no dateline, whatever dates it mentions.
+        if n_words <= MAX_DATELINE_WORDS and not block.heading_level and (
+                (DATE_TEXT.search(block.text) and _dateline_like(block.text))
+                or (DATE_LINE.match(block.text) and n_words > 1)):
             # "Updated 12 March 2026" dates a change; "Published ... Updated ..." starts with the publication.
             # A date in the last lines ("visible-end") is weaker: often a print or share footer.
             target = result.modified if _UPDATED_LINE.match(block.text) else result.published
@@ -434,7 +436,8 @@ def _cited_sources(facts: PageFacts, main_blocks: list[TextBlock], result: Attri
         if host_site not in seen:
             seen.add(host_site)
             result.sources.append(Sourced(link.href, "link", link.location))
-    for block in main_blocks:
+    maybe = words.agency_gate.candidates([block.text for block in main_blocks])
+    for block in main_blocks if maybe is None else [main_blocks[i] for i in sorted(maybe)]:
         for match in words.agency.finditer(block.text):
             name = match.group(0)
             if not _cites(block.text, match.start(), match.end()):
@@ -460,12 +463,16 @@ _SOCIAL_SHARE = re.compile(
 )
 
 
-_PROFILE_PATH = re.compile(
-    r"/(?:author|authors|autor|autoren|autorin|auteur|auteurs|autore|autori|reporter|reporters|journalist|"
-    r"journalists|journalisten|writer|writers|columnist|redakteur|redaktion/team|profile|profil|people|staff|"
-    r"contributor|contributors|by)/[^/?#]+/?(?:[?#].*)?$",
-    re.IGNORECASE,
+_PROFILE_WORDS = (
+    "author", "authors", "autor", "autoren", "autorin", "auteur", "auteurs", "autore", "autori", "reporter",
+    "reporters", "journalist", "journalists", "journalisten", "writer", "writers", "columnist", "redakteur",
+    "redaktion/team", "profile", "profil", "people", "staff", "contributor", "contributors", "by",
 )
+_PROFILE_PATH = re.compile(
+    r"/(?:" + "|".join(re.escape(w) for w in _PROFILE_WORDS) + r")/[^/?#]+/?(?:[?#].*)?$", re.IGNORECASE
+)
+# Every link to an author page holds "/<word>/": the few links that do, found in one pass.
+_PROFILE_GATE = WordGate(f"/{w}/" for w in _PROFILE_WORDS)
 # Where a long byline line stops naming people: "By TPN, in News, Portugal ... · 0 Comments".
 _BYLINE_HEAD_END = re.compile(r",?\s+(?:in|im|dans|en|nel|op|w)\s+|\s+[|·•]\s+")
 _INLINE_BOLD = ("strong", "b")
@@ -503,18 +510,26 @@ def _from_markup(facts: PageFacts, result: Attribution) -> None:
         if text_block.node is not None:
             block_of.setdefault(text_block.node, text_block)
     about_main = _AboutMain(facts)
-    for link in facts.links:
+    links = facts.links
+    profiles = _PROFILE_GATE.candidates([link.href for link in links])
+    for number, link in enumerate(links):
         # The cheap tests first: most links are neither rel=author nor to an author page.
         is_author = "author" in link.rel
-        if not link.text or not (is_author or (not link.hidden and _PROFILE_PATH.search(link.href))) \
-                or not about_main(link.region, link.item):
+        to_profile = not link.hidden and (profiles is None or number in profiles) and _PROFILE_PATH.search(link.href)
+        if not link.text or not (is_author or to_profile) or not about_main(link.region, link.item):
             continue
         if is_author:
             result.raw_authors.append(Sourced(link.text, "rel-author", link.location, link.href))
         elif name_like(link.text.strip()):
             # A link to an author page whose text is a name: "By <a href=/reporters/jane-doe>Jane Doe</a>".
             result.raw_authors.append(Sourced(link.text, "author-link", link.location, link.href))
-    for node in facts.nodes:
+    # Most nodes have nothing to do with authors or dates: a first pass keeps those with itemprop,
+    # <time> or a class list that names an author or a date (each distinct list judged once).
+    lists = [classes for classes in {node.classes for node in facts.nodes} if classes]
+    maybe = _CLASS_GATE.candidates([" ".join(classes) for classes in lists])
+    telling = {lists[i] for i in (range(len(lists)) if maybe is None else maybe) if any(_class_kinds(lists[i]))}
+    nodes = [n for n in facts.nodes if n.classes in telling or n.tag == "time" or (n.attrs and "itemprop" in n.attrs)]
+    for node in nodes:
         itemprop = node.attrs.get("itemprop") if node.attrs else None
         by_class, is_date = _class_kinds(node.classes) if node.classes else (False, False)
         if not (itemprop or node.tag == "time" or by_class or is_date):
@@ -561,6 +576,7 @@ def _class_kinds(classes: tuple[str, ...]) -> tuple[bool, bool]:
 
 
 _CLASS_HINT = re.compile("|".join(_AUTHOR_CLASS_WORDS + _DATE_CLASS_WORDS))  # either pattern's words
+_CLASS_GATE = WordGate(_AUTHOR_CLASS_WORDS + _DATE_CLASS_WORDS)  # the same, over a page's class lists at once
 
 
 class _AboutMain:

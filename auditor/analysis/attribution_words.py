@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from auditor.wordlist import literal_alternation
+from auditor.wordlist import WordGate, literal_alternation
 
 AUTHOR_KINDS = ("person", "agency", "desk", "bot", "brand")
 CREDIT_KINDS = ("ai-tool", "illustration", "stock", "agency", "photo", "other")
@@ -49,6 +49,9 @@ class _AttributionData(BaseModel):
     disclosure: _DisclosureWords
 
 
+_LETTER = re.compile(r"[^\W\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
 def _words_pattern(words: list[str]) -> re.Pattern[str]:
     """Whole words (a hyphen is a boundary: "KI-Redaktion", "dpa-Meldung"); short all-capital entries
     ("AI", "AP", "KI") match only in capitals, so that the given name "Ki" or the word "spa" are not
@@ -64,7 +67,7 @@ def _words_pattern(words: list[str]) -> re.Pattern[str]:
     if folded:
         parts.append(literal_alternation(folded, ignorecase=True))
     # A boundary is anything but a letter or digit of a spaced script ("AI编辑部": CJK ends a word).
-    letter = r"[^\W\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]"
+    letter = _LETTER.pattern
     alternatives = [rf"(?<!{letter})(?:" + "|".join(parts) + rf")(?!{letter})"] if parts else []
     if unspaced:
         alternatives.append(literal_alternation(unspaced, ignorecase=True))
@@ -72,6 +75,16 @@ def _words_pattern(words: list[str]) -> re.Pattern[str]:
 
 
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def _gate(words: list[str]) -> WordGate:
+    """A `WordGate` for `_words_pattern(words)`: its literal strings and boundaries."""
+    unspaced = [w for w in words if _UNSPACED.search(w)]
+    spaced = [w for w in words if not _UNSPACED.search(w)]
+    exact = {w for w in spaced if w.isupper() and len(w) <= 5}
+    return WordGate([w if w in exact else w.casefold() for w in spaced], _LETTER, unspaced)
+
+
 # A human role said to be absent: "has not been reviewed", "nicht redaktionell geprüft", "sin revisar".
 _NEGATION = re.compile(
     r"(?<!\w)(?:not|no|never|without|un|nicht|kein\w*|ohne|pas|sans|non|sin|senza|niet|zonder|nie|bez|не|без)"
@@ -100,6 +113,7 @@ class AttributionWords:
     photo: re.Pattern[str]
     illustration: re.Pattern[str]
     human_role: re.Pattern[str]
+    agency_gate: WordGate  # the blocks that may name an agency, found in one pass (the article's blocks)
 
 
 @lru_cache(maxsize=2)
@@ -119,6 +133,7 @@ def load_words(path: Path | None = None) -> AttributionWords:
         human_role=re.compile("|".join(
             re.escape(w) if _UNSPACED.search(w) else r"(?<!\w)" + re.escape(w)
             for w in sorted(data.disclosure.human_role, key=len, reverse=True)), re.IGNORECASE),
+        agency_gate=_gate(data.author.agencies),
     )
 
 

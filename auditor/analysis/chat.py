@@ -55,8 +55,29 @@ class ChatCatalogue:
         self.by_class = {c.lower(): w for w in data.widget for c in w.classes}
         self.by_tag = {t.lower(): w for w in data.widget for t in w.tags}
         register_markers(g for w in data.widget for g in w.globals)
+        # Script hosts by name, so that a script's host and its parent domains are looked up rather
+        # than every widget's hosts tried on every script; hosts given with a path are tried as before.
+        self.by_host: dict[str, list[int]] = {}
+        self.by_path: list[tuple[str, int]] = []
+        for number, spec in enumerate(data.widget):
+            for h in spec.script_hosts:
+                if "/" in h:
+                    self.by_path.append((h, number))
+                else:
+                    self.by_host.setdefault(h, []).append(number)
         words = sorted({w.lower() for w in data.disclosure_words}, key=len, reverse=True)
         self.disclosure = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.I)
+
+    def script_widgets(self, where: str, host: str) -> list[WidgetSpec]:
+        """The widgets whose script host serves `where` ("host/path"): `host` is one of theirs or a
+        subdomain of one (in catalogue order)."""
+        numbers = {n for h, n in self.by_path if where.startswith(h)}
+        numbers.update(self.by_host.get(host, ()))
+        suffix = host
+        while "." in suffix:
+            suffix = suffix.partition(".")[2]
+            numbers.update(self.by_host.get(suffix, ()))
+        return [self.widgets[n] for n in sorted(numbers)]
 
 
 @lru_cache(maxsize=4)
@@ -67,7 +88,9 @@ def load_catalogue(path: Path | None = None) -> ChatCatalogue:
     return ChatCatalogue(load_data_file(file, ChatData, "chat widget data"))
 
 
+@lru_cache(maxsize=4096)
 def _host_path(src: str) -> str:
+    """A script address as host and path (cached: the same scripts come back on a site's pages)."""
     parts = urlsplit(src if "//" in src else "//" + src)
     return (parts.hostname or "") + parts.path
 
@@ -78,11 +101,8 @@ def find_widgets(facts: PageFacts, catalogue: ChatCatalogue) -> list[ChatWidget]
         if script.src:
             where = _host_path(script.src)
             host = where.split("/", 1)[0]
-            for spec in catalogue.widgets:
-                if spec.name not in found and any(
-                    where.startswith(h) if "/" in h else host == h or host.endswith("." + h)
-                    for h in spec.script_hosts
-                ):
+            for spec in catalogue.script_widgets(where, host):
+                if spec.name not in found:
                     found[spec.name] = ChatWidget(spec.name, spec.ai, f"script from {host}", script.location, None)
         elif script.text:
             hits = markers_in(script)  # `g in hits` is `g in script.text`, found in one pass
@@ -93,7 +113,10 @@ def find_widgets(facts: PageFacts, catalogue: ChatCatalogue) -> list[ChatWidget]
                                                   script.location, None)
     by_id, by_tag, by_class = catalogue.by_id, catalogue.by_tag, catalogue.by_class
     classes = by_class.keys()
-    for node in facts.nodes:
+    # The few nodes with a widget's id, tag or class, in one pass; then each as before.
+    named = [node for node in facts.nodes if (node.id and node.id in by_id) or node.tag in by_tag
+             or (node.classes and not classes.isdisjoint(node.classes))]
+    for node in named:
         hit = by_id.get(node.id) if node.id else None
         hit = hit or by_tag.get(node.tag)
         if hit is None and node.classes and not classes.isdisjoint(node.classes):

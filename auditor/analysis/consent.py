@@ -23,7 +23,7 @@ from auditor.analysis.script_markers import markers_in, register_markers
 from auditor.analysis.selectors import matches_any
 from auditor.facts.model import Control, Link, PageFacts, Script, SourceLocation, TextBlock
 from auditor.models import CookieNotice, TrackerRecord
-from auditor.wordlist import literal_alternation
+from auditor.wordlist import CaselessTexts, WordGate, literal_alternation
 
 BANNER_NAME = re.compile(
     r"cookie|consent|gdpr|dsgvo|rgpd|(?:^|[-_])cmp(?:[-_]|$)|privacy[-_]?(?:banner|notice|bar)|cc[-_](?:banner|window)"
@@ -91,6 +91,9 @@ class ConsentVocabulary:
     def __init__(self, data: ConsentData) -> None:
         self.cookie = _words(data.cookie_words)
         self.notice = _words(data.notice_words)
+        # Notice wording holds a cookie word and a notice word: the blocks with both, in one pass.
+        self.cookie_gate = WordGate(w.lower() for w in data.cookie_words)
+        self.notice_gate = WordGate(w.lower() for w in data.notice_words)
         # A choice is a control whose whole text is one of the words (punctuation aside).
         self.choices = {kind: {w.lower() for w in words} for kind, words in data.choices.items()}
         self.policy = _words(data.policy.words)
@@ -210,7 +213,9 @@ def _cmp_of(facts: PageFacts, vocab: ConsentVocabulary) -> tuple[str | None, str
     """(platform, how it was recognised, its banner root node when the banner is in the HTML)."""
     by_id, prefixes, by_class = vocab.cmp_by_id, vocab.cmp_id_prefixes, vocab.cmp_by_class
     classes = by_class.keys()
-    for n in facts.nodes:
+    # The nodes with a platform's id or class, in one pass (a generator: the first one settles it).
+    for n in (n for n in facts.nodes if (n.id and (n.id in by_id or (prefixes and n.id.startswith(prefixes))))
+              or (n.classes and not classes.isdisjoint(n.classes))):
         if n.id:
             name = by_id.get(n.id)
             if name is None and prefixes and n.id.startswith(prefixes):
@@ -226,7 +231,7 @@ def _cmp_of(facts: PageFacts, vocab: ConsentVocabulary) -> tuple[str | None, str
     sources += [(m.value, None) for m in facts.meta if m.key.startswith("link:") and "preload" in m.key]
     for src, script in sources:
         if src:
-            host = urlsplit(src).hostname or ""
+            host = _hostname(src)
             shown = host
             while host:
                 if host in vocab.cmp_by_host:
@@ -242,6 +247,12 @@ def _cmp_of(facts: PageFacts, vocab: ConsentVocabulary) -> tuple[str | None, str
                 if marker in found:
                     return name, f"inline script naming {marker!r}", None
     return None, None, None
+
+
+@lru_cache(maxsize=4096)
+def _hostname(src: str) -> str:
+    """A script's host (cached: the same scripts come back on a site's pages)."""
+    return urlsplit(src).hostname or ""
 
 
 def _root_for(facts: PageFacts, block: TextBlock) -> int | None:
@@ -280,8 +291,20 @@ def _is_notice_text(block: TextBlock, vocab: ConsentVocabulary) -> bool:
     return bool(vocab.cookie.search(block.text)) and bool(vocab.notice.search(block.text))
 
 
+def _maybe_notice(blocks: list[TextBlock], vocab: ConsentVocabulary) -> set[int] | None:
+    """The indexes of the blocks that may be notice text (a superset: see `WordGate`); None: any."""
+    texts = CaselessTexts([b.text for b in blocks])
+    cookie = vocab.cookie_gate.candidates(texts)
+    if cookie is None or not cookie:
+        return cookie
+    notice = vocab.notice_gate.candidates(texts)
+    return cookie if notice is None else cookie & notice
+
+
 def _html_notice(facts: PageFacts, vocab: ConsentVocabulary) -> Notice:
-    for block in facts.blocks:
+    blocks = facts.blocks
+    maybe = _maybe_notice(blocks, vocab)
+    for block in blocks if maybe is None else [blocks[i] for i in sorted(maybe)]:
         # Cookie words alone are a mention ("Cookie statement" in a footer menu); a notice says
         # what the site does with them ("we use cookies", "this website uses cookies").
         if not _is_notice_text(block, vocab):
@@ -354,8 +377,10 @@ def _is_policy_link(link: Link, vocab: ConsentVocabulary) -> bool:
 
 def _text_notice(facts: PageFacts, vocab: ConsentVocabulary) -> Notice:
     blocks = facts.blocks
+    maybe = _maybe_notice(blocks, vocab)
     for i, block in enumerate(blocks):
-        if block.region not in BANNER_REGIONS or not _is_notice_text(block, vocab):
+        if (maybe is not None and i not in maybe) or block.region not in BANNER_REGIONS \
+                or not _is_notice_text(block, vocab):
             continue
         inside = [block]
         for nxt in blocks[i + 1 : i + 6]:

@@ -89,9 +89,7 @@ class TrackerCatalogue:
         register_markers([g for g, _ in self.globals] + list(TCF_GPP_MARKERS))
 
     def for_url(self, url: str) -> TrackerSpec | None:
-        parts = urlsplit(url if "//" in url else "//" + url)
-        host = (parts.hostname or "").lower()
-        path = parts.path.lower()
+        host, path = _host_and_path(url)
         while host:
             for spec in self.by_host.get(host, []):
                 if not spec.paths or any(p.lower() in path for p in spec.paths):
@@ -99,6 +97,13 @@ class TrackerCatalogue:
             host = host.partition(".")[2]
         # Self-hosted tools (Matomo, Prebid.js) are known by their path on any host.
         return next((spec for spec in self.path_only if any(p.lower() in path for p in spec.paths)), None)
+
+
+@lru_cache(maxsize=4096)
+def _host_and_path(url: str) -> tuple[str, str]:
+    """Lower-cased host and path of a script or pixel address (cached: they recur on a site's pages)."""
+    parts = urlsplit(url if "//" in url else "//" + url)
+    return (parts.hostname or "").lower(), parts.path.lower()
 
 
 @lru_cache(maxsize=4)
@@ -131,7 +136,9 @@ def find_consent_signals(facts: PageFacts, trackers: TrackerCatalogue) -> Consen
                 signals.tcf = True
             if "__gpp" in found:
                 signals.gpp = True
-            match = _CONSENT_DEFAULT.search(text)
+            # The regex is tried at every "g" and "." of the script; its match holds "consent", which
+            # most scripts do not (a C scan).
+            match = _CONSENT_DEFAULT.search(text) if "consent" in text else None
             if match and not signals.consent_mode:
                 signals.consent_mode = {m.group("key"): m.group("value")
                                         for m in _CONSENT_PAIR.finditer(match.group("body"))}
@@ -153,7 +160,7 @@ def find_consent_signals(facts: PageFacts, trackers: TrackerCatalogue) -> Consen
                 signals.trackers.append(TrackerHit(spec_hit.name, spec_hit.category, spec_hit.purpose,
                                                    f"script from {host}", held, spec_hit.cookieless,
                                                    script.location))
-    for node in facts.nodes:
+    for node in [n for n in facts.nodes if n.tag == "iframe" or n.tag == "img"]:
         if node.tag == "iframe" and node.attrs.get("name") in ("__tcfapiLocator", "__gppLocator"):
             signals.tcf = signals.tcf or node.attrs.get("name") == "__tcfapiLocator"
             signals.gpp = signals.gpp or node.attrs.get("name") == "__gppLocator"

@@ -71,18 +71,29 @@ class LabelledImage:
     placement_note: str
 
 
-def item_ref(facts: PageFacts, item: Item) -> ItemRef:
-    """How an item is named in reports: its heading, its image's alt text, or its first real text."""
+def item_ref(facts: PageFacts, item: Item, texts_of: dict[str | None, list[str]] | None = None) -> ItemRef:
+    """How an item is named in reports: its heading, its image's alt text, or its first real text.
+    `texts_of`: `item_texts(facts)`, for a caller that names many items (else each looks at every block)."""
     label = item.heading
     if not label and item.kind == "figure":
         label = next((img.alt for img in facts.images if img.item == item.id and img.alt), "")
     if not label:
-        texts = [b.text for b in facts.blocks if b.item == item.id and b.tag != "label"]
+        texts = (texts_of.get(item.id, []) if texts_of is not None
+                 else [b.text for b in facts.blocks if b.item == item.id and b.tag != "label"])
         # Badge rows are short: prefer the first block that reads like a title or a sentence.
         label = next((t for t in texts if len(t.split()) >= 5), texts[0] if texts else "")
     if item.kind == "main" and facts.title and not label:
         label = facts.title
     return ItemRef(id=item.id, kind=item.kind, label=label[:ITEM_LABEL_CHARS])
+
+
+def item_texts(facts: PageFacts) -> dict[str | None, list[str]]:
+    """The texts of each item's blocks but labels, in page order (what `item_ref` names an item by)."""
+    texts: dict[str | None, list[str]] = {}
+    for b in facts.blocks:
+        if b.tag != "label":
+            texts.setdefault(b.item, []).append(b.text)
+    return texts
 
 
 def image_ref(index: int, image: Image) -> ItemRef:
@@ -215,7 +226,10 @@ def find_disclosures(facts: PageFacts, lexicon: Lexicon) -> list[FoundDisclosure
     scoper: _Scoper | None = None  # made on the first label: most pages have none
     found: list[FoundDisclosure] = []
     prefer = facts.language.split("-")[0] if facts.language else None
-    for block in facts.blocks:
+    blocks = facts.blocks
+    # One pass over all the page's text finds the few blocks that may hold a label (see `Lexicon.candidates`).
+    maybe = lexicon.candidates([block.text for block in blocks])
+    for block in blocks if maybe is None else [blocks[i] for i in sorted(maybe)]:
         matches = lexicon.find(block.text, prefer)
         if not matches:
             continue
@@ -244,29 +258,30 @@ def find_disclosures(facts: PageFacts, lexicon: Lexicon) -> list[FoundDisclosure
                     placement = "caption"
             loc = block.location.with_snippet(block.text[:160])
             found.append(FoundDisclosure(match, placement, ref, note, loc, not block.hidden, block=block.index))
-    for index, image in enumerate(facts.images):
-        for attr, value in (("alt", image.alt), ("title", image.title), ("aria-label", image.aria_label)):
-            if value:
-                # The image's ItemRef (a pydantic model) is made only for an attribute with a match.
-                found.extend(_attribute_labels(lexicon, value, prefer, attr, partial(image_ref, index, image),
-                                               image.location, f"in the image's {attr} attribute", image=index))
+    attributes = [(index, image, attr, value) for index, image in enumerate(facts.images)
+                  for attr, value in (("alt", image.alt), ("title", image.title), ("aria-label", image.aria_label))
+                  if value]
+    maybe = lexicon.candidates([value for _, _, _, value in attributes]) if attributes else set()
+    for k, (index, image, attr, value) in enumerate(attributes):
+        if maybe is None or k in maybe:
+            # The image's ItemRef (a pydantic model) is made only for an attribute with a match.
+            found.extend(_attribute_labels(lexicon, value, prefer, attr, partial(image_ref, index, image),
+                                           image.location, f"in the image's {attr} attribute", image=index))
     # aria-label and title on other elements (an icon badge, <span role="img">) are not seen either.
     by_node: dict[int, str] | None = None  # made on the first attribute with AI wording
-    for node in facts.nodes:
-        attrs = node.attrs
-        if not attrs or ("aria-label" not in attrs and "title" not in attrs) or node.tag == "img":
-            continue
-        for attr in ("aria-label", "title"):
-            value = attrs.get(attr)
-            # `node.location` makes a location object: only asked for an attribute with AI wording.
-            if value and lexicon.prefilter.search(value.lower()) and node.location is not None:
-                if by_node is None:
-                    by_node = {item.node: item.id for item in facts.items.values() if item.node is not None}
-                owner = next((by_node[a] for a in facts.ancestors(node.index) if a in by_node), None)
-                ref = (item_ref(facts, facts.items[owner]) if owner
-                       else ItemRef(id="page", kind="page", label=facts.title or ""))
-                found.extend(_attribute_labels(lexicon, value, prefer, attr, ref, node.location,
-                                               f"in the {attr} attribute of <{node.tag}>"))
+    labelled = [(node, attr, text) for node in facts.nodes if node.attrs and node.tag != "img"
+                for attr in ("aria-label", "title") if (text := node.attrs.get(attr))]
+    maybe = lexicon.candidates([text for _, _, text in labelled], lower=True) if labelled else set()
+    for k, (node, attr, text) in enumerate(labelled):
+        # `node.location` makes a location object: only asked for an attribute with AI wording.
+        if (maybe is None or k in maybe) and lexicon.prefilter.search(text.lower()) and node.location is not None:
+            if by_node is None:
+                by_node = {item.node: item.id for item in facts.items.values() if item.node is not None}
+            owner = next((by_node[a] for a in facts.ancestors(node.index) if a in by_node), None)
+            ref = (item_ref(facts, facts.items[owner]) if owner
+                   else ItemRef(id="page", kind="page", label=facts.title or ""))
+            found.extend(_attribute_labels(lexicon, text, prefer, attr, ref, node.location,
+                                           f"in the {attr} attribute of <{node.tag}>"))
     return found
 
 

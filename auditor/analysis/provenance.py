@@ -97,12 +97,12 @@ def find_provenance(
         candidates = [c for c in candidates if c]
         if not candidates:
             continue
-        ref = image_ref(index, image)
+        ref_id = f"image-{index + 1}"  # `image_ref(index, image).id`: the ItemRef is made for a card only
         found = resolver.resolve(candidates)
         key = found.path or found.candidate
-        if key in seen and ref.id not in labels:
+        if key in seen and ref_id not in labels:
             continue  # the same file again (a logo, a repeated thumbnail): one card is enough
         seen.add(key)
-        out.append(ImageProvenance(ref, image, found, _marks(found, facts.input_root), labels.get(ref.id),
-                                   by_image.get(ref.id)))
+        out.append(ImageProvenance(image_ref(index, image), image, found, _marks(found, facts.input_root),
+                                   labels.get(ref_id), by_image.get(ref_id)))
     return out

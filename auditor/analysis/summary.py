@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from auditor.analysis.context import PageContext
-from auditor.analysis.disclosures import item_ref
+from auditor.analysis.disclosures import item_ref, item_texts
 from auditor.facts.model import SourceLocation
 from auditor.models import AILabelSummary, ConsentSummary, ItemRef, KindCount
 
@@ -78,10 +78,14 @@ def summarise(path: str, ctx: PageContext) -> PageSummary:
             labelled_items.setdefault(d.item.id, d.match.text)
     teasers: list[TeaserLink] = []
     if facts.url:
+        texts_of = None  # each item's texts, gathered once for the page's many teasers
         for item in facts.items.values():
             if item.kind == "teaser" and item.href and not item.href.startswith(("#", "javascript:", "mailto:")):
                 target = normalise_url(urljoin(facts.url, item.href))
-                teasers.append(TeaserLink(target, labelled_items.get(item.id), item_ref(facts, item), item.location))
+                if texts_of is None:
+                    texts_of = item_texts(facts)
+                teasers.append(TeaserLink(target, labelled_items.get(item.id), item_ref(facts, item, texts_of),
+                                          item.location))
     items_by_kind = Counter(item.kind for item in facts.items.values() if item.kind in LABELLED_KINDS)
     labelled_by_kind = Counter(facts.items[i].kind for i in labelled_items if i in facts.items)
     return PageSummary(

@@ -108,6 +108,7 @@ class ImageResolver:
         self.root = str(input_root.resolve()) if input_root is not None else None
         self.page_url = page_url
         self.archive = archive  # a page from a web archive: its images (PageFacts.archive_index)
+        self._dirs: dict[str, bool] = {}  # folder -> it exists (one page's look-ups)
 
     def _from_archive(self, src: str, tried: list[str]) -> ImageBytes | None:
         """The image's record in the page's archive, by the absolute URL the src stands for."""
@@ -174,7 +175,8 @@ class ImageResolver:
                 tried.append(shown)
                 # A symlink inside the mirror may still point outside it: check the real path of
                 # files that exist (most candidates do not, and cost one stat only).
-                if os.path.isfile(inside) and self._inside_root(os.path.realpath(inside)) is not None:
+                if self._folder_exists(os.path.dirname(inside)) and os.path.isfile(inside) \
+                        and self._inside_root(os.path.realpath(inside)) is not None:
                     try:
                         size = os.path.getsize(inside)
                         if size > limits().image_bytes:
@@ -186,6 +188,19 @@ class ImageResolver:
                     except OSError as exc:
                         return ImageBytes("error", src, path=shown, tried=tried, error=f"cannot read ({exc})")
         return ImageBytes("missing", first[:300], tried=tried)
+
+    def _folder_exists(self, folder: str) -> bool:
+        """Whether a folder exists, asked once per page: a file in a missing folder is missing too,
+        so a page's images under a host the mirror does not hold cost one system call, not one each
+        (most candidates of most pages do not exist). A folder in a missing folder is missing."""
+        known = self._dirs.get(folder)
+        if known is None:
+            parent = os.path.dirname(folder)
+            # Up to the input root (the folders it is in are not asked about).
+            below_root = self.root is not None and parent.startswith(self.root) and parent != folder
+            known = (not below_root or self._folder_exists(parent)) and os.path.isdir(folder)
+            self._dirs[folder] = known
+        return known
 
     def _inside_and_shown(self, path: str) -> tuple[str | None, str]:
         """The normalised path when it stays inside the input root (else None), and the path as shown
@@ -200,13 +215,38 @@ class ImageResolver:
 
 
 
-@lru_cache(maxsize=4096)
 def _url_parts(page_url: str | None, src: str) -> tuple[str, str, str | None, str, str]:
     """(scheme, unquoted path) of `src`, and for a src that stands for a web address the
     (host, unquoted path without the leading slash, query) of that address, as a wget mirror files
-    it; else (None, "", ""). Cached: a page names the same image in src, srcset and <picture>, and a
-    site's pages share their logos; urllib's own cache of urlsplit holds only 128 addresses."""
-    parts = urlsplit(src)
+    it; else (None, "", "")."""
+    if _split(src).netloc:
+        return _absolute_parts(src, bool(page_url))
+    return _relative_parts(page_url, src)
+
+
+# Cached: a page names the same image in src, srcset and <picture>, and a site's pages share their
+# logos; urllib's own cache of urlsplit holds only 128 addresses.
+_split = lru_cache(maxsize=4096)(urlsplit)
+
+
+@lru_cache(maxsize=4096)
+def _absolute_parts(src: str, with_page: bool) -> tuple[str, str, str | None, str, str]:
+    """`_url_parts` of a src that names its host ("https://...", "//cdn..."), most of a page's images:
+    joined with the page's address it keeps its host, path and query (urljoin gives it back as it
+    is, or put back together from the same parts), so the page's address is no part of the key."""
+    parts = _split(src)
+    host: str | None = None
+    rel = query = ""
+    if (parts.scheme in ("http", "https") or src.startswith("//") or (with_page and not parts.scheme)) \
+            and parts.hostname:
+        host, rel, query = parts.hostname, unquote(parts.path).lstrip("/"), parts.query
+    return parts.scheme, unquote(parts.path), host, rel, query
+
+
+@lru_cache(maxsize=4096)
+def _relative_parts(page_url: str | None, src: str) -> tuple[str, str, str | None, str, str]:
+    """`_url_parts` of a src without a host: where it points depends on the page's address."""
+    parts = _split(src)
     host: str | None = None
     rel = query = ""
     if parts.scheme in ("http", "https") or src.startswith("//") or (page_url and not parts.scheme):
