@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import html as html_lib
 import re
@@ -316,3 +317,59 @@ def test_index_links_site_reports() -> None:
     assert '<span class="pill v-fail">' in html  # the example.org row fails on warning
     assert 'role="img" aria-label="1 error violations"' in html
     assert "<script" not in html  # the index needs no script
+
+
+def _poison(data: object, text: str) -> object:
+    """`data` (a JSON value) with `text` appended to every string (keys of dicts too, but not of
+    models' own fields, which `_poisoned_report` restores where the model refuses)."""
+    if isinstance(data, str):
+        return data + text
+    if isinstance(data, list):
+        return [_poison(v, text) for v in data]
+    if isinstance(data, dict):
+        return {k: _poison(v, text) for k, v in data.items()}
+    return data
+
+
+def _poisoned_report() -> SiteReport:
+    """A real site report (the reference page audited) with HOSTILE in every string the model takes."""
+    from pydantic import ValidationError
+
+    from auditor.engine import Engine, Options
+    from auditor.inputs.files import discover
+    from auditor.rulepacks import load_packs, select_rules
+
+    packs = load_packs()
+    engine = Engine(packs, select_rules(packs), Options())
+    for source in discover([str(Path(__file__).resolve().parent.parent / "examples" / "reference-page.html")]):
+        engine.audit_source(source)
+    with engine.finish() as result:
+        (report,) = result.sites.values()
+        original = report.model_dump(mode="json")
+        original["pages"] = [p.model_dump(mode="json") for p in report.pages]
+    data = _poison(original, HOSTILE)
+    for _ in range(200):  # put back, field by field, what the model does not accept (enums, patterns)
+        try:
+            return SiteReport.model_validate(data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                target, source = data, original
+                for key in err["loc"][:-1]:
+                    if isinstance(target, dict | list) and isinstance(source, dict | list):
+                        target, source = target[key], source[key]  # type: ignore[index]
+                last = err["loc"][-1]
+                with contextlib.suppress(KeyError, IndexError, TypeError):
+                    target[last] = source[last]  # type: ignore[index]
+    raise AssertionError("could not build a poisoned report")
+
+
+def test_every_string_of_a_real_report_is_escaped() -> None:
+    report = _poisoned_report()
+    assert report.pages[0].title and report.pages[0].title.endswith(HOSTILE)  # the poison took
+    html = render_site_html(report)
+    assert "<script>alert" not in html and "<img src=x" not in html
+    parsed = _parse(html)
+    assert parsed.tags.count("script") <= 1
+    assert all("alert" not in code for code in parsed.raw["script"])
+    assert "img" not in parsed.tags
+    assert not [k for k, _ in parsed.attrs if k == "src" or k.startswith("on")]

@@ -2,15 +2,19 @@
 
 Why this shape: a report is opened from disk, mailed around and archived, and it quotes hostile
 page content (messages, snippets, titles, URLs). So the file is self-contained: inline CSS, one small
-inline script of our own (filtering; the page is complete without it), inline SVG charts drawn by the
-template, no fonts, no images, nothing fetched. A Content-Security-Policy of `default-src 'none'`
-backs that up; the only style and script it allows are ours, by their SHA-256 computed here at
-render time, so nothing that slipped into the markup could run or restyle the page.
+inline script of our own (filtering; the page is complete without it), inline SVG charts, no fonts,
+no images, nothing fetched. A Content-Security-Policy of `default-src 'none'` backs that up; the
+only style and script it allows are ours, by their SHA-256 computed here at render time, so nothing
+that slipped into the markup could run or restyle the page.
 
-Every string from a report is escaped by Jinja's autoescape; no template marks data `|safe`. The
-only `Markup` made here wraps the report's own CSS and JavaScript (files beside the templates, never
-page data). Matched text in a snippet is highlighted by splitting the plain text into pieces in
-Python (`highlight`); the template escapes each piece and wraps the matched ones in `<mark>`.
+The templates draw the frame and the dashboard; what repeats per finding, per page and per rule
+(thousands of times on a big site) is written by `html_records`, the same markup made far faster.
+Every string from a report is escaped: by Jinja's autoescape in the templates (no template marks
+data `|safe`), by `html_records` as it writes each value (the records reach the templates as
+`Markup` made there, never here). The only `Markup` made here wraps the report's own CSS and
+JavaScript (files beside the templates, never page data). Matched text in a snippet is highlighted
+by splitting the plain text into pieces in Python (`highlight`); each piece is escaped and the
+matched ones are wrapped in `<mark>`.
 Page-derived URLs are shown as text, never as links; only rule reference URLs with an http(s)
 scheme, report file names of the tool's own making and the report's own `#fragment`s become `href`s.
 """
@@ -20,17 +24,12 @@ from __future__ import annotations
 import base64
 import bisect
 import hashlib
-import json
-import pickle
 import re
-import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
-from pathlib import Path
-from typing import BinaryIO
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -48,10 +47,19 @@ from auditor.models import (
     SiteSummary,
     Totals,
 )
+from auditor.report import html_records
+from auditor.report.html_records import (
+    CHUNK,
+    OUTCOMES,
+    SEVERITIES,
+    THUMB_PREFIX,
+    RecordSpool,
+    finding_html,
+    page_html,
+    page_option,
+)
 
-OUTCOMES: tuple[str, ...] = ("violation", "incomplete", "pass", "inapplicable")
 RESULT_OUTCOMES: tuple[str, ...] = ("violation", "incomplete", "pass")  # the outcomes a Result can carry
-SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 CATEGORY_TITLES: dict[str, str] = {
     Category.ai_disclosure.value: "AI disclosure",
     Category.provenance.value: "Image provenance",
@@ -103,20 +111,18 @@ def _env() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # package files: no need to look at their dates on every report
     )
     env.filters["short"] = _short
-    env.filters["loc"] = _loc
     env.filters["pct"] = _pct
     env.filters["plural"] = _plural
-    env.filters["by_outcome"] = _by_outcome
-    env.tests["web_url"] = _is_web_url
     env.tests["safe_file"] = _is_safe_file
     env.globals["OUTCOMES"] = OUTCOMES
-    env.globals["RESULT_OUTCOMES"] = RESULT_OUTCOMES
     env.globals["SEVERITIES"] = SEVERITIES
-    env.globals["THUMB_PREFIX"] = THUMB_PREFIX
-    env.globals["CATEGORY_TITLES"] = CATEGORY_TITLES
     env.globals["SYMBOLS"] = SYMBOLS
+    env.globals["chart_head"] = html_records.chart_head
+    env.globals["tracker_rows"] = html_records.tracker_rows
+    env.globals["code_list"] = html_records.code_list
     return env
 
 
@@ -125,19 +131,29 @@ def _render(template: str, *, script: bool, **context: object) -> str:
 
 
 def _generate(template: str, *, script: bool, **context: object) -> Iterator[str]:
-    """The template's text in pieces of a few hundred of Jinja's own (nothing is joined in memory
-    but a piece; Jinja's pieces are single tags and values, and writing each cost more than rendering)."""
+    """The template's text in pieces of about CHUNK characters (nothing is joined in memory but a
+    piece; Jinja's pieces are single tags and values, and writing each cost more than rendering).
+    Counted in characters, not in Jinja's pieces: some pieces are whole runs of findings or pages."""
     css = _asset("report.css")
     js = _asset("report.js") if script else None
-    stream = _env().get_template(template).stream(
+    pieces = _env().get_template(template).generate(
         csp=content_security_policy(css, js),
         # Our own static assets, never page data: inserted verbatim so that the hashes match.
         css=Markup(css),
         js=Markup(js) if js is not None else None,
         **context,
     )
-    stream.enable_buffering(500)
-    return iter(stream)
+    buf: list[str] = []
+    size = 0
+    for piece in pieces:
+        buf.append(piece)
+        size += len(piece)
+        if size >= CHUNK:
+            yield "".join(buf)
+            buf.clear()
+            size = 0
+    if buf:
+        yield "".join(buf)
 
 
 # --- small filters -----------------------------------------------------------------------------
@@ -147,30 +163,12 @@ def _short(digest: str, n: int = 12) -> str:
     return digest[:n]
 
 
-def _loc(location: Location) -> str:
-    """`line:column`, the position part of a location."""
-    return f"{location.line}:{location.column}"
-
-
 def _pct(share: float) -> str:
     return f"{share * 100:.0f}%"
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def _by_outcome(rule_outcomes: dict[str, Outcome]) -> dict[str, list[str]]:
-    """A page's rule codes by the outcome each rule ended in, in report order."""
-    grouped: dict[str, list[str]] = {o: [] for o in OUTCOMES}
-    for code, outcome in rule_outcomes.items():
-        grouped.setdefault(outcome.value, []).append(code)
-    return grouped
-
-
-def _is_web_url(url: str) -> bool:
-    """Only plain http(s) URLs may become links (never `javascript:`, `data:` and the like)."""
-    return url.startswith(("https://", "http://"))
 
 
 def _is_safe_file(name: str) -> bool:
@@ -190,8 +188,8 @@ Piece = tuple[str, bool]  # (plain text, matched?)
 def highlight(text: str, needles: Iterable[str]) -> tuple[Piece, ...]:
     """Split `text` into plain pieces, flagging those that are occurrences of any needle.
 
-    The pieces are plain text: the template escapes each one and wraps the flagged ones in `<mark>`,
-    so a highlight can never turn page content into markup."""
+    The pieces are plain text: `html_records.pieces` escapes each one and wraps the flagged ones in
+    `<mark>`, so a highlight can never turn page content into markup."""
     spans: list[tuple[int, int]] = []
     for needle in {n for n in needles if len(n.strip()) >= 2}:
         start = text.find(needle)
@@ -224,6 +222,12 @@ def quoted(message: str) -> list[str]:
     return [m.group(1) for m in _QUOTED.finditer(message)]
 
 
+@lru_cache(maxsize=1024)
+def _quoted(message: str) -> tuple[str, ...]:
+    """`quoted`, remembered: a rule's findings mostly share their message."""
+    return tuple(quoted(message))
+
+
 # --- view models -------------------------------------------------------------------------------
 
 
@@ -245,14 +249,10 @@ class FindingView:
     thumbnail: str | None = None  # a JPEG data URI the tool made itself (ProvenanceRecord.thumbnail)
 
 
-# Only thumbnails of this form become <img src>: the tool's own re-encoded JPEGs, never page URLs.
-THUMB_PREFIX = "data:image/jpeg;base64,"
-
-
 @dataclass(frozen=True)
 class RuleGroup:
     rule: RuleInfo
-    findings: Iterable[FindingView]  # in report order, read back from disk as the template goes
+    findings: Iterable[Markup]  # their HTML, in report order, read back from disk as the template goes
     counts: dict[str, int]
     worst: int  # the rank of its worst outcome
 
@@ -401,11 +401,11 @@ def _site_verdict_from_totals(totals: Totals, fail_on: Severity) -> tuple[str, s
 
 def _finding(result: Result, page_no: int, page: PageReport,
              disclosed: dict[tuple[int, int], list[str]]) -> FindingView:
-    needles = quoted(result.message)
+    needles = _quoted(result.message)
 
     def snip(loc: Location) -> Snip:
         # What the message quotes, and the text of any disclosure found at this very position.
-        return Snip(location=loc, pieces=highlight(loc.snippet, needles + disclosed.get((loc.line, loc.column), [])))
+        return Snip(location=loc, pieces=highlight(loc.snippet, [*needles, *disclosed.get((loc.line, loc.column), [])]))
 
     def key(loc: Location) -> tuple[str | None, int, int, str]:
         return (loc.selector, loc.line, loc.column, loc.snippet)
@@ -545,44 +545,34 @@ def _worst_chart(worst: list[WorstPage], scored: int) -> Chart:
                    ("c-info", "info violations"), ("c-incomplete", "incomplete")])
 
 
-class _Spooled:
-    """Findings of one rule written to files now (pickled, in a private temporary folder) and read
-    back, one at a time, each time the template iterates them."""
-
-    def __init__(self, paths: list[Path]) -> None:
-        self.paths = paths
-
-    def __iter__(self) -> Iterator[FindingView]:
-        for path in self.paths:
-            with open(path, "rb") as fh:
-                while True:
-                    try:
-                        yield pickle.load(fh)
-                    except EOFError:
-                        break
+# The spool's parts besides findings (whose parts are (rule code, outcome); no outcome is "pages").
+_PAGE_OPTIONS = ("", "pages")  # the page filter's options
+_PAGE_RECORDS = ("", "pages", "records")
 
 
-class _PageFacets:
-    """The page filter's options, one per page with results, read back from a file."""
+@dataclass(frozen=True)
+class _Records:
+    """Parts of a RecordSpool, read back (in pieces) each time the template iterates them."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    spool: RecordSpool
+    parts: Sequence[Hashable]
+    opened: bool = False
+    links: Container[str] | None = None
 
-    def __iter__(self) -> Iterator[Facet]:
-        with open(self.path, encoding="utf-8") as fh:
-            for line in fh:
-                n, path, count = json.loads(line)
-                yield Facet(str(n), path, count)
+    def __iter__(self) -> Iterator[Markup]:
+        for part in self.parts:
+            yield from self.spool.read(part, self.opened, self.links)
 
 
 class _SiteScan:
-    """One pass over a site's pages that gathers everything the report shows before its page list:
-    rules, verdicts, filters, the worst pages, and each finding rendered into a file per rule and
-    outcome (in page order), so that no page and no finding is kept in memory."""
+    """The one pass over a site's pages: gathers what the report shows (rules, verdicts, filters, the
+    worst pages) and writes each finding as HTML into a part per rule and outcome (in page order) of a
+    RecordSpool, and each page's record into a part of its own, so that no page and no finding is kept
+    in memory and no page is read twice (reading a page back costs about as much as writing its record)."""
 
-    def __init__(self, report: SiteReport, folder: Path) -> None:
+    def __init__(self, report: SiteReport, spool: RecordSpool) -> None:
         self.report = report
-        self.folder = folder
+        self.spool = spool
         self.rules: list[RuleInfo] = list(report.rules)
         self.tallies: dict[Category, Tally] = {c: Tally() for c in Category}
         self.overall = Tally()
@@ -595,60 +585,51 @@ class _SiteScan:
         self.pages = 0
         self.worst: list[tuple[tuple[int, int, int, int, str, int], WorstPage]] = []
         self.scored = 0
-        self._buckets: dict[tuple[str, str], BinaryIO] = {}
-        self._bucket_paths: dict[tuple[str, str], Path] = {}
-        self.page_facets = folder / "pages.jsonl"
 
     def run(self) -> None:
         fail_on = self.report.fail_on
         known = {r.code: r for r in self.rules}
+        open_pages = len(self.report.pages) <= OPEN_PAGES_UP_TO
         try:
-            with open(self.page_facets, "w", encoding="utf-8") as facets:
-                for n, page in enumerate(self.report.pages):
-                    self.pages += 1
-                    if page.results:
-                        facets.write(json.dumps([n, page.path, len(page.results)], ensure_ascii=False) + "\n")
-                    disclosed: dict[tuple[int, int], list[str]] = {}
-                    for d in page.disclosures:
-                        disclosed.setdefault((d.location.line, d.location.column), []).append(d.text)
-                    violations: Counter[str] = Counter()
-                    incomplete = 0
-                    for res in page.results:
-                        rule = known.get(res.code)
-                        if rule is None:  # a rule with results but no description: shown all the same
-                            rule = known[res.code] = RuleInfo(code=res.code, name=res.name, category=res.category,
-                                                              severity=res.severity, summary="", rationale="",
-                                                              remediation="")
-                            self.rules.append(rule)
-                        self.overall.add(res, fail_on)
-                        self.tallies[res.category].add(res, fail_on)
-                        self.outcome[res.outcome.value] += 1
-                        self.severity[res.severity.value] += 1
-                        self.category[res.category.value] += 1
-                        self.by_rule[res.code] += 1
-                        self.counts.setdefault(res.code, Counter())[res.outcome.value] += 1
-                        if res.outcome is Outcome.violation:
-                            violations[res.severity.value] += 1
-                        elif res.outcome is Outcome.incomplete:
-                            incomplete += 1
-                        self._write(_finding(res, n, page, disclosed))
-                    if violations or incomplete:
-                        self._score(n, page, violations, incomplete)
+            for n, page in enumerate(self.report.pages):
+                self.pages += 1
+                if page.results:
+                    self.spool.write(_PAGE_OPTIONS, page_option(n, page.path, len(page.results)))
+                disclosed: dict[tuple[int, int], list[str]] = {}
+                for d in page.disclosures:
+                    disclosed.setdefault((d.location.line, d.location.column), []).append(d.text)
+                violations: Counter[str] = Counter()
+                incomplete = 0
+                for res in page.results:
+                    rule = known.get(res.code)
+                    if rule is None:  # a rule with results but no description: shown all the same
+                        rule = known[res.code] = RuleInfo(code=res.code, name=res.name, category=res.category,
+                                                          severity=res.severity, summary="", rationale="",
+                                                          remediation="")
+                        self.rules.append(rule)
+                    self.overall.add(res, fail_on)
+                    self.tallies[res.category].add(res, fail_on)
+                    outcome, severity = res.outcome.value, res.severity.value  # (.value is slow)
+                    self.outcome[outcome] += 1
+                    self.severity[severity] += 1
+                    self.category[res.category.value] += 1
+                    self.by_rule[res.code] += 1
+                    self.counts.setdefault(res.code, Counter())[outcome] += 1
+                    if res.outcome is Outcome.violation:
+                        violations[severity] += 1
+                    elif res.outcome is Outcome.incomplete:
+                        incomplete += 1
+                    # Into the part of its rule and outcome: the report lists them by rule, worst
+                    # outcome first, then in page order.
+                    self.findings_total += 1
+                    self.spool.write((res.code, outcome), finding_html(_finding(res, n, page, disclosed), rule))
+                if violations or incomplete:
+                    self._score(n, page, violations, incomplete)
+                # Its rules with findings so far (this page's too) link to them; the rest are settled
+                # when the records are read back (html_records.settle_links).
+                self.spool.write(_PAGE_RECORDS, page_html(page, n, open_pages, self.counts))
         finally:
-            for fh in self._buckets.values():
-                fh.close()
-
-    def _write(self, view: FindingView) -> None:
-        """Into the file of its rule and outcome: the report lists them by rule, worst outcome first,
-        then in page order."""
-        self.findings_total += 1
-        key = (view.result.code, view.result.outcome.value)
-        fh = self._buckets.get(key)
-        if fh is None:
-            path = self.folder / f"findings-{len(self._buckets)}.pickle"
-            self._bucket_paths[key] = path
-            fh = self._buckets[key] = open(path, "wb")  # noqa: SIM115 - closed in run()
-        pickle.dump(view, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            self.spool.finish()
 
     def _score(self, n: int, page: PageReport, violations: Counter[str], incomplete: int) -> None:
         self.scored += 1
@@ -662,15 +643,15 @@ class _SiteScan:
 
     def groups(self) -> list[RuleGroup]:
         ranks = sorted(Outcome, key=lambda o: -o.rank)
+        opened = self.findings_total <= OPEN_FINDINGS_UP_TO
         groups: list[RuleGroup] = []
         for rule in self.rules:
             counts = self.counts.get(rule.code)
             if not counts:
                 continue
-            paths = [self._bucket_paths[(rule.code, o.value)] for o in ranks
-                     if (rule.code, o.value) in self._bucket_paths]
+            parts = [(rule.code, o.value) for o in ranks if (rule.code, o.value) in self.spool]
             worst = max(Outcome(o).rank for o in counts)
-            groups.append(RuleGroup(rule=rule, findings=_Spooled(paths),
+            groups.append(RuleGroup(rule=rule, findings=_Records(self.spool, parts, opened),
                                     counts={o: counts.get(o, 0) for o in RESULT_OUTCOMES}, worst=worst))
         groups.sort(key=lambda g: (-g.worst, -g.rule.severity.rank, g.rule.code))
         return groups
@@ -683,7 +664,6 @@ class _SiteScan:
                   for c in Category],
             "r": [Facet(r.code, f"{r.code} {r.name}", self.by_rule[r.code]) for r in self.rules
                   if self.by_rule.get(r.code)],
-            "p": _PageFacets(self.page_facets),
         }
 
 
@@ -693,10 +673,11 @@ def render_site_html(report: SiteReport) -> str:
 
 
 def site_html_chunks(report: SiteReport) -> Iterator[str]:
-    """The HTML report of one site, in pieces: the pages are read twice, one at a time (once for
-    the dashboard, filters and findings, which go to a temporary folder, once for the page list)."""
-    with tempfile.TemporaryDirectory(prefix="auditor-html-") as folder:
-        scan = _SiteScan(report, Path(folder))
+    """The HTML report of one site, in pieces: the pages are read once, one at a time, and their
+    findings and records kept in a RecordSpool (on disk when they are big) until the template, which
+    draws the dashboard and the frame around them, has got to them."""
+    with RecordSpool() as spool:
+        scan = _SiteScan(report, spool)
         scan.run()
         rules = scan.rules
         groups = scan.groups()
@@ -704,6 +685,8 @@ def site_html_chunks(report: SiteReport) -> Iterator[str]:
         overall = _verdict("site", report.site, scan.overall, report.fail_on)
         worst = [w for _, w in scan.worst]
         rule_rows = _rule_rows(report, rules)
+        grouped = {g.rule.code for g in groups}
+        open_findings = scan.findings_total <= OPEN_FINDINGS_UP_TO
         yield from _generate(
             "site.html.j2",
             script=True,
@@ -711,17 +694,19 @@ def site_html_chunks(report: SiteReport) -> Iterator[str]:
             rules=rules,
             rule_names={r.code: r.name for r in rules},
             groups=groups,
-            grouped={g.rule.code for g in groups},
+            finding_records=html_records.finding_groups(groups, CATEGORY_TITLES, open_findings),
+            rule_records=html_records.rules_table(rules, report.totals.by_rule, grouped),
+            page_options=_Records(spool, [_PAGE_OPTIONS]),
             findings_total=scan.findings_total,
-            open_findings=scan.findings_total <= OPEN_FINDINGS_UP_TO,
-            open_pages=scan.pages <= OPEN_PAGES_UP_TO,
+            page_records=_Records(spool, [_PAGE_RECORDS], links=html_records.link_targets(grouped)),
             overall=overall,
             verdicts=verdicts,
-            facets=scan.facets(),
+            facet_html={key: html_records.facet_options(f) if key == "r" else html_records.facet_boxes(key, f)
+                        for key, f in scan.facets().items()},
             rule_rows=rule_rows,
             charts={"rules": _rule_chart(rule_rows), "ai": _ai_chart(report),
                     "consent": _consent_chart(report), "pages": _worst_chart(worst, scan.scored)},
-            worst=worst,
+            worst_records=html_records.worst_rows(worst),
             chart_w=CHART_W, label_w=CHART_LABEL_W, bar_w=CHART_BAR_W, row_h=CHART_ROW, bar_h=CHART_BAR_H,
         )
 
