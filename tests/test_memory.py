@@ -74,3 +74,25 @@ def test_site_phase_and_reports_do_not_grow_with_pages(tmp_path: Path) -> None:
     # Kept pages would add at least their JSON size each (several times that as objects).
     growth = (big - small) / 300
     assert growth < page_bytes / 4, f"peak grows by {growth:.0f} bytes per page (a page is {page_bytes} bytes)"
+
+
+def test_an_audited_page_is_freed_without_the_cyclic_collector() -> None:
+    """A page's facts and report hold no reference cycle, so each page is freed as soon as it is done.
+    When every node pointed at a locator that held the node list, the cyclic collector freed the
+    pages, at about 4 ms a page (a fifth of the fact gathering)."""
+    from auditor.inputs.files import discover, read_page
+
+    engine = _engine()
+    pages = [read_page(s) for s in discover([str(Path(__file__).resolve().parent.parent / "examples")])]
+    assert len(pages) >= 2
+    for raw in pages:
+        engine.audit_page(raw)  # warm-up: caches and lazily compiled patterns
+    gc.collect()
+    gc.disable()
+    try:
+        for raw in pages:
+            engine.audit_page(raw)
+        found = gc.collect()
+    finally:
+        gc.enable()
+    assert found == 0, f"{found} objects in reference cycles left by {len(pages)} pages"
