@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -80,7 +81,7 @@ def emit_reports(bundle: ReportSet, out_dir: Path, formats: Sequence[str] = DEFA
     try:
         pages = sum(len(report.pages) for report in bundle.sites.values())
         workers = min(jobs, sum(1 for _, body, _ in tasks if not isinstance(body, str)))
-        if workers > 1 and pages >= PARALLEL_WRITE_MIN_PAGES and "fork" in multiprocessing.get_all_start_methods():
+        if workers > 1 and pages >= PARALLEL_WRITE_MIN_PAGES and _can_fork():
             pending.extend(_write_forked(tasks, out_dir, workers))
         else:
             pending.extend(write_temporary(out_dir, name, body_chunks(body)) for name, body, _ in tasks)
@@ -104,6 +105,12 @@ def emit_reports(bundle: ReportSet, out_dir: Path, formats: Sequence[str] = DEFA
 
 # Below this many pages in a run, forking writers costs more than it saves.
 PARALLEL_WRITE_MIN_PAGES = 300
+
+
+def _can_fork() -> bool:
+    # Linux only: macOS offers fork, but system libraries a Python process may have loaded are not
+    # safe to use in a forked child there (Python's default there is spawn since 3.8).
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
 def _weights(bundle: ReportSet) -> dict[str, int]:
