@@ -570,6 +570,8 @@ class _Pool:
 
 
 def _how_it_died(proc: BaseProcess) -> str:
+    # Its pipe closed as it died; a forked child's status is known once it is reaped.
+    proc.join(timeout=5)
     code = proc.exitcode
     if code is None:
         return "no exit status"
