@@ -436,11 +436,14 @@ class Engine:
             state = self.sites[name]
             units, positions = state.units, state.positions
             order = sorted(range(len(state.records)), key=lambda i: (rank[units[i]], positions[i]))
-            summaries = list(self._summaries.stored(state.summaries[i] for i in order))
+            summaries: list[StoredSummary] = []
+            urls: list[str] = []
+            ai_labels, consent = site_summaries(
+                _read_back(self._summaries, [state.summaries[i] for i in order], summaries, urls))
+            if len(summaries) != len(order):
+                raise AssertionError("the site summary did not read every page")
             findings = self._site_findings(summaries)
-            ai_labels, consent = site_summaries(self._summaries.stream(s.number for s in summaries))
             self._summaries.forget()
-            urls = list(self._summaries.urls(s.number for s in summaries))
             final = sorted(range(len(order)), key=lambda k: (urls[k], summaries[k].path))
             site_totals = state.totals.model_copy(deep=True)  # finish may run again: keep the arrival counts
             failing = failing or state.failing
@@ -484,6 +487,16 @@ class Engine:
             errors=orphans, skipped=dict(sorted(self.skipped.items())),
         )
         return RunResult(index, sites, unused, self.store)
+
+
+def _read_back(file: SummaryFile, numbers: list[int], summaries: list[StoredSummary],
+               urls: list[str]) -> Iterator[PageSummary]:
+    """A site's whole summaries, for its AI-label and consent summary, read in one pass that also
+    fills `summaries` (what the site checks read) and `urls` (the report's sort key)."""
+    for stored, url, whole in file.read(numbers):
+        summaries.append(stored)
+        urls.append(url)
+        yield whole
 
 
 def _sorted_errors(errors: list[InputError], keys: list[OrderKey]) -> list[InputError]:

@@ -267,44 +267,39 @@ class SummaryFile:
     def file(self) -> RecordFile:
         return self._store.file(self._name)  # created on first use: a worker process makes none
 
-    @property
-    def url_file(self) -> RecordFile:
-        return self._store.file(self._name + "-urls")
-
     def add(self, summary: PageSummary, url: str) -> int:
-        """Write a page's summary and its URL (the report's sort key); their record number."""
-        number = self.file.append(summary_model(summary).model_dump_json().encode("utf-8"))
-        if self.url_file.append(url.encode("utf-8", "surrogatepass")) != number:
-            raise AssertionError("summary and URL records out of step")
-        return number
+        """Write a page's summary with its URL (the report's sort key) in one record; its number."""
+        key = url.encode("utf-8", "surrogatepass")
+        body = summary_model(summary).model_dump_json().encode("utf-8")
+        return self.file.append(len(key).to_bytes(4, "little") + key + body)
 
-    def stored(self, numbers: Iterable[int]) -> Iterator[StoredSummary]:
-        """The summaries as the site checks see them, read in the given order."""
+    def read(self, numbers: Iterable[int]) -> Iterator[tuple[StoredSummary, str, PageSummary]]:
+        """Each page's summary as the site checks see it, its URL and its whole summary, in the
+        given order: one pass over the file for all that the site phase reads of every page."""
         chosen = list(numbers)
         for number, data in zip(chosen, self.file.stream(chosen), strict=True):
-            yield StoredSummary(self, number, summary_from_model(SummaryModel.model_validate_json(data)))
-
-    def urls(self, numbers: Iterable[int]) -> Iterator[str]:
-        for data in self.url_file.stream(numbers):
-            yield data.decode("utf-8", "surrogatepass")
+            url, summary = _url_and_summary(data)
+            yield StoredSummary(self, number, summary), url, summary
 
     def full(self, number: int) -> PageSummary:
         found = self._cache.get(number)
         if found is not None:
             self._cache.move_to_end(number)
             return found
-        found = summary_from_model(SummaryModel.model_validate_json(self.file.get(number)))
+        found = _url_and_summary(self.file.get(number))[1]
         self._cache[number] = found
         if len(self._cache) > self._cached:
             self._cache.popitem(last=False)
         return found
 
-    def stream(self, numbers: Iterable[int]) -> Iterator[PageSummary]:
-        for data in self.file.stream(numbers):
-            yield summary_from_model(SummaryModel.model_validate_json(data))
-
     def forget(self) -> None:
         self._cache.clear()
+
+
+def _url_and_summary(data: bytes) -> tuple[str, PageSummary]:
+    size = int.from_bytes(data[:4], "little")
+    url = data[4:4 + size].decode("utf-8", "surrogatepass")
+    return url, summary_from_model(SummaryModel.model_validate_json(data[4 + size:]))
 
 
 class StoredSummary:
