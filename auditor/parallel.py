@@ -423,6 +423,13 @@ class _Pool:
         self.hard_limit = 2 * setup.page_seconds + 1 if setup.page_seconds > 0 else 0.0
         self.tally: _Tally | None = None
         self.started: list[_Worker] = []  # started ahead of `run`
+        self.finished: list[tuple[Unit, _Read]] = []  # inputs done, their shards not merged yet
+
+    def _merge_finished(self) -> None:
+        while self.finished:
+            unit, read = self.finished.pop(0)
+            self.merger.add_shard(Path(self.setup.shard_dir) / unit.shard)
+            read.done()
 
     def prestart(self) -> None:
         """Start the workers now (each builds its engine, about a second) rather than when `run` needs
@@ -468,7 +475,14 @@ class _Pool:
                         workers.remove(worker)
                         worker.proc.join(1)
                         worker.conn.close()
+                # A worker that finished an input gets its next one before that input's shard is
+                # merged: it audits while this process merges, rather than wait for it.
+                for worker in workers:
+                    if worker.task is None and queue:
+                        self._give(worker, queue.pop())
+                self._merge_finished()
                 self._watch(workers)
+            self._merge_finished()
         finally:
             for worker in workers:
                 self._stop(worker)
@@ -515,8 +529,7 @@ class _Pool:
             worker.page = None
             read.item(message[1], None, message[2])
         elif kind == "done":
-            self.merger.add_shard(Path(self.setup.shard_dir) / task.unit.shard)
-            read.done()
+            self.finished.append((task.unit, read))
             worker.task, worker.page = None, None
         elif kind == "failed":
             self._give_up(task, f"worker failed while auditing {task.unit.info.path} ({message[1]}); not audited")
