@@ -60,9 +60,9 @@ from auditor.models import (
     ToolInfo,
     Totals,
 )
-from auditor.pagestore import PageStore, StoredPages, StoredSummary, SummaryFile
+from auditor.pagestore import PageStore, StoredPages, StoredSummary, SummaryFile, stored_form, summary_record
 from auditor.rulepacks import RulePack, RuleSpec
-from auditor.shards import settled_summary, unit_order
+from auditor.shards import SummaryModel, settled_summary, unit_order
 from auditor.timestamps import stamp_of_epoch
 
 # Where an item goes in the run: its input's path as a folder walk orders it (`shards.unit_order`),
@@ -99,15 +99,44 @@ class Skipped:
 UnitItem = AuditedPage | InputError | Skipped
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedPage:
+    """A page made ready to be kept where it was audited (a worker process): its records as the page
+    store keeps them and what keeping it counts, so that the process that collects it writes the
+    records (`Engine.keep`) and adds it at its place (`Engine.add_kept`) without reading, validating
+    or serialising the page again. That work is spread over the workers instead of queueing in one
+    process."""
+
+    site: str
+    page_record: bytes  # the page's JSON, settled as `add` settles it, compressed
+    summary_record: bytes  # its summary and URL, a compressed `SummaryFile` record
+    counts: Totals  # what the page adds to its site's totals (not `pages`)
+    failing: bool
+    unused: list[tuple[str, int, str, tuple[str, ...]]]
+
+
+@dataclass(frozen=True, slots=True)
+class KeptPage:
+    """A prepared page whose records are written: their numbers, and what `add_kept` counts."""
+
+    site: str
+    record: int
+    summary: int
+    counts: Totals
+    failing: bool
+    unused: list[tuple[str, int, str, tuple[str, ...]]]
+
+
 @dataclass(slots=True)
 class SiteState:
     """What the engine keeps of a site's pages until `finish`: each page's place in the run and its
-    record numbers, 32 bytes a page; the pages, their summaries and URLs are on disk
+    record numbers, 28 bytes a page; the pages, their summaries and URLs are on disk
     (`auditor.pagestore`), so that the memory of a run does not grow with its pages."""
 
     store: PageStore
     records: array[int] = field(default_factory=lambda: array("q"))  # page record numbers, in arrival order
-    units: array[int] = field(default_factory=lambda: array("q"))  # index into Engine._unit_orders
+    # Index into Engine._unit_orders: a run's inputs (units) number far below 2**31, so 4 bytes do.
+    units: array[int] = field(default_factory=lambda: array("i"))
     positions: array[int] = field(default_factory=lambda: array("q"))  # position in the unit's stream
     summaries: array[int] = field(default_factory=lambda: array("q"))  # summary (and URL) record numbers
     errors: list[InputError] = field(default_factory=list)
@@ -339,19 +368,9 @@ class Engine:
             state = self.sites[page.site]
             self._settle(page, [])  # as the report shows it, unless a site check adds to it
             record = self.store.file(RAW_PAGES).append(page.model_dump_json().encode("utf-8"))
-            state.records.append(record)
             count_page(state.totals, page)
-            state.failing = state.failing or _fails(page, self.options.fail_on)
-            unused = _unused(page)
-            if unused:
-                state.unused[record] = unused
-            unit = self._unit_index.get(key[0])
-            if unit is None:
-                unit = self._unit_index[key[0]] = len(self._unit_orders)
-                self._unit_orders.append(key[0])
-            state.units.append(unit)
-            state.positions.append(key[1])
-            state.summaries.append(self._summaries.add(item.summary, page.url or ""))
+            self._place(state, key, record, self._summaries.add(item.summary, page.url or ""),
+                        _fails(page, self.options.fail_on), _unused(page))
         elif isinstance(item, InputError):
             if item.site and item.site != NO_SITE:
                 state = self.sites[item.site]
@@ -364,6 +383,43 @@ class Engine:
             self.skipped[item.reason] = self.skipped.get(item.reason, 0) + item.count
             by_site = self.skipped_by_site.setdefault(item.site, {})
             by_site[item.reason] = by_site.get(item.reason, 0) + item.count
+
+    def _place(self, state: SiteState, key: OrderKey, record: int, summary: int, failing: bool,
+               unused: list[tuple[str, int, str, tuple[str, ...]]]) -> None:
+        state.records.append(record)
+        state.failing = state.failing or failing
+        if unused:
+            state.unused[record] = unused
+        unit = self._unit_index.get(key[0])
+        if unit is None:
+            unit = self._unit_index[key[0]] = len(self._unit_orders)
+            self._unit_orders.append(key[0])
+        state.units.append(unit)
+        state.positions.append(key[1])
+        state.summaries.append(summary)
+
+    # -- pages audited in a worker process: prepared there, kept here ----------------------------
+    def prepare(self, page: PageReport, summary: SummaryModel) -> PreparedPage:
+        """In the worker, after the page's shard line is written: the page as `add` would keep it."""
+        self._settle(page, [])
+        counts = Totals()
+        count_page(counts, page)
+        return PreparedPage(page.site, stored_form(page.model_dump_json().encode("utf-8")),
+                            stored_form(summary_record(summary, page.url or "")), counts,
+                            _fails(page, self.options.fail_on), _unused(page))
+
+    def keep(self, page: PreparedPage) -> KeptPage:
+        """Write a prepared page's records as it arrives (so that only their numbers wait in memory)."""
+        record = self.store.file(RAW_PAGES).append_stored(page.page_record)
+        summary = self._summaries.file.append_stored(page.summary_record)
+        return KeptPage(page.site, record, summary, page.counts, page.failing, page.unused)
+
+    def add_kept(self, page: KeptPage, key: OrderKey) -> None:
+        """`add` for a kept page, once its whole input is done (a worker that dies before leaves its
+        records unused, and the input is audited again)."""
+        state = self.sites[page.site]
+        add_totals(state.totals, page.counts)
+        self._place(state, key, page.record, page.summary, page.failing, page.unused)
 
     # -- the earlier interface: audit and keep, in call order -----------------------------------
     def audit_source(self, source: PageSource) -> None:
@@ -471,6 +527,9 @@ class Engine:
                 pages=[], errors=errors, ai_labels=ai_labels, consent=consent,
                 skipped=dict(sorted(self.skipped_by_site.get(name, {}).items())),
             )
+            cs = report.consent
+            if cs.trackers_by_page:  # an entry per page: on disk until a report reads it (site_consent)
+                cs.keep_trackers_on_disk(self.store.keep_json("consent", cs.trackers_by_page))
             report.pages = StoredPages(settled, range(first, len(settled)))
             sites[name] = report
         orphans = _sorted_errors(self.orphan_errors, self.orphan_keys)
@@ -593,7 +652,7 @@ def _drop_zero_counts(t: Totals) -> None:
 
 
 def add_totals(into: Totals, t: Totals) -> None:
-    """Add a site's counts to the run's (not `pages` and `errors`)."""
+    """Add counts to others: a site's to the run's, a page's to its site's (not `pages` and `errors`)."""
     for mine, theirs in ((into.by_outcome, t.by_outcome), (into.by_severity, t.by_severity),
                          (into.by_category, t.by_category)):
         for key, value in theirs.items():

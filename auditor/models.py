@@ -7,11 +7,12 @@ it is out of date.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, field_serializer
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_serializer
 
 REPORT_FORMAT_VERSION = "1"
 
@@ -236,8 +237,21 @@ class CookieNotice(_Model):
     location: Location | None = None
 
 
+class StoredJSON(Protocol):
+    """A value kept on disk while a run's reports are written (auditor.pagestore.StoredRecord)."""
+
+    def read(self) -> bytes:
+        """The value as JSON."""
+        ...
+
+
 class ConsentSummary(_Model):
     """A site's consent picture: platforms in use, banner coverage, trackers per page."""
+
+    # (Not in the docstring, which is the JSON Schema's description.) `trackers_by_page` has an entry
+    # for every page that loads trackers, as long as the site: a run leaves it on disk
+    # (`keep_trackers_on_disk`), empty here, so that the main process does not hold it for every site
+    # until the reports are written. Read it through `site_consent`.
 
     pages: int = 0
     pages_with_notice: int = 0
@@ -246,6 +260,29 @@ class ConsentSummary(_Model):
     trackers: dict[str, int] = Field(default_factory=dict)
     trackers_by_page: dict[str, list[str]] = Field(default_factory=dict)
     pages_with_trackers_before_consent: int = 0
+    _trackers_stored: StoredJSON | None = PrivateAttr(default=None)  # where trackers_by_page is, if on disk
+
+    def keep_trackers_on_disk(self, stored: StoredJSON) -> None:
+        """Drop `trackers_by_page` from memory: `stored` holds it (as JSON), `site_consent` reads it back."""
+        self.trackers_by_page = {}
+        self._trackers_stored = stored
+
+    def __eq__(self, other: object) -> bool:
+        # Equal summaries whether their trackers_by_page is in memory or on disk (a run's report
+        # compared with the same report read from its JSON).
+        if not isinstance(other, ConsentSummary):
+            return NotImplemented
+        return BaseModel.__eq__(_with_trackers(self), _with_trackers(other))
+
+
+def _with_trackers(summary: ConsentSummary) -> ConsentSummary:
+    """The summary with its trackers_by_page in memory (a copy when it was on disk)."""
+    stored = summary._trackers_stored
+    if stored is None:
+        return summary
+    loaded = summary.model_copy(update={"trackers_by_page": json.loads(stored.read())})
+    loaded._trackers_stored = None
+    return loaded
 
 
 class SuppressionRecord(_Model):
@@ -367,6 +404,14 @@ class SiteReport(_Model):
     def _pages(self, pages: Sequence[PageReport]) -> Any:
         # A lazy sequence is dumped as the list it stands for (the whole site: small sites, tests).
         return pages if isinstance(pages, list) else list(pages)
+
+
+def site_consent(report: SiteReport) -> ConsentSummary:
+    """The site's consent summary with `trackers_by_page` filled: read back from the run's page store
+    when the run left it there (a report that `Engine.finish` made; the record is readable in a
+    forked report writer too), else the report's own (a report read from JSON). What every reader
+    of `trackers_by_page` goes through."""
+    return _with_trackers(report.consent)
 
 
 class SiteSummary(_Model):

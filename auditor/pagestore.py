@@ -35,6 +35,18 @@ from auditor.shards import SummaryModel, summary_from_model, summary_model
 _LEVEL = 1  # compression level: the files are written once and read a few times; speed over size
 
 
+def stored_form(data: bytes) -> bytes:
+    """A record as the store keeps it (compressed), for `RecordFile.append_stored`: made where a
+    page is audited (a worker process), so that the process that keeps it only writes it."""
+    return zlib.compress(data, _LEVEL)
+
+
+def summary_record(summary: SummaryModel, url: str) -> bytes:
+    """A page's summary with its URL (the report's sort key), as one `SummaryFile` record."""
+    key = url.encode("utf-8", "surrogatepass")
+    return len(key).to_bytes(4, "little") + key + summary.model_dump_json().encode("utf-8")
+
+
 def _remove(folder: str, owner: int) -> None:
     if os.getpid() == owner:  # never from a forked child: the folder is its parent's
         shutil.rmtree(folder, ignore_errors=True)
@@ -108,8 +120,9 @@ class SpillFolder:
 
 
 class RecordFile:
-    """Append-only records (bytes, zlib-compressed) in one file; in memory only their offsets and
-    lengths (12 bytes a record). Read back one by one, by number or as a stream.
+    """Append-only records (bytes, zlib-compressed) in one file; in memory only their offsets (8 bytes
+    a record): records are contiguous, so a record's length is where the next one starts (or the
+    file's size) less its own offset. Read back one by one, by number or as a stream.
 
     Safe to read from a forked process (the report writers): before a fork every file's written
     records are flushed, and the child reads through a handle of its own and may not write."""
@@ -118,8 +131,7 @@ class RecordFile:
         self.path = path
         self._out: BinaryIO | None = open(path, "wb")  # noqa: SIM115 - closed by finish_writing/close
         self._offsets = array("q")
-        self._lengths = array("l")
-        self._size = 0
+        self._size = 0  # bytes written: the end of the last record
         self._reader: BinaryIO | None = None
         _OPEN_FILES.add(self)
 
@@ -144,7 +156,6 @@ class RecordFile:
             raise ValueError(f"{self.path} is closed for writing")
         self._out.write(blob)
         self._offsets.append(self._size)
-        self._lengths.append(len(blob))
         self._size += len(blob)
         return len(self._offsets) - 1
 
@@ -153,8 +164,16 @@ class RecordFile:
         self._flush()
         if self._reader is None:
             self._reader = open(self.path, "rb")  # noqa: SIM115 - closed by close()
-        self._reader.seek(self._offsets[number])
-        return self._reader.read(self._lengths[number])
+        offset, end = self._span(number)
+        self._reader.seek(offset)
+        return self._reader.read(end - offset)
+
+    def _span(self, number: int) -> tuple[int, int]:
+        """Where a record starts and ends in the file."""
+        offsets = self._offsets
+        offset = offsets[number]  # raises IndexError for a number never written, as a list would
+        following = number + 1 if number >= 0 else len(offsets) + number + 1
+        return offset, offsets[following] if following < len(offsets) else self._size
 
     def _flush(self) -> None:
         if self._out is not None:
@@ -175,18 +194,37 @@ class RecordFile:
         with open(self.path, "rb") as fh:
             at = 0
             for number in numbers:
-                offset = self._offsets[number]
+                offset, end = self._span(number)
                 if offset != at:
                     fh.seek(offset)
-                length = self._lengths[number]
-                yield zlib.decompress(fh.read(length))
-                at = offset + length
+                yield zlib.decompress(fh.read(end - offset))
+                at = end
 
     def close(self) -> None:
         self.finish_writing()
         if self._reader is not None:
             self._reader.close()
             self._reader = None
+
+
+class StoredRecord:
+    """One record of a record file, read when asked for: what a report keeps in memory of a value
+    as long as its site (`ConsentSummary.trackers_by_page`); readable in a forked report writer too."""
+
+    __slots__ = ("file", "number")
+
+    def __init__(self, file: RecordFile, number: int) -> None:
+        self.file = file
+        self.number = number
+
+    def read(self) -> bytes:
+        return self.file.get(self.number)
+
+    def __deepcopy__(self, memo: dict[int, object]) -> StoredRecord:
+        return self  # a reference to the same record on disk (a file handle cannot be copied)
+
+    def __repr__(self) -> str:
+        return f"StoredRecord({self.number} in {self.file.path})"
 
 
 _OPEN_FILES: weakref.WeakSet[RecordFile] = weakref.WeakSet()
@@ -269,9 +307,7 @@ class SummaryFile:
 
     def add(self, summary: PageSummary, url: str) -> int:
         """Write a page's summary with its URL (the report's sort key) in one record; its number."""
-        key = url.encode("utf-8", "surrogatepass")
-        body = summary_model(summary).model_dump_json().encode("utf-8")
-        return self.file.append(len(key).to_bytes(4, "little") + key + body)
+        return self.file.append(summary_record(summary_model(summary), url))
 
     def read(self, numbers: Iterable[int]) -> Iterator[tuple[StoredSummary, str, PageSummary]]:
         """Each page's summary as the site checks see it, its URL and its whole summary, in the
@@ -389,6 +425,12 @@ class PageStore:
             found = self._files[name] = RecordFile(self.folder.path / f"{name}.records")
         return found
 
+    def keep_json(self, name: str, value: Any) -> StoredRecord:
+        """Write `value` as JSON in a record of the file `name`; the reference to read it back by."""
+        file = self.file(name)
+        # ASCII JSON: a lone surrogate in a page's name is written escaped and read back as it was.
+        return StoredRecord(file, file.append(json.dumps(value).encode("ascii")))
+
     def close(self) -> None:
         """Close every file and remove the folder (the pages are gone: call after the reports)."""
         for f in self._files.values():
@@ -403,4 +445,4 @@ class PageStore:
         self.close()
 
 
-__all__ = ["PageStore", "RecordFile", "SpillFolder", "StoredPages", "StoredSummary", "SummaryFile"]
+__all__ = ["PageStore", "RecordFile", "SpillFolder", "StoredPages", "StoredRecord", "StoredSummary", "SummaryFile"]

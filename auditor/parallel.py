@@ -57,8 +57,9 @@ from pathlib import Path
 from typing import Any
 
 from auditor.chunks import IMAGES_SUFFIX, PLAN_SUFFIX, ChunkRule, plan_chunks, plan_files, splittable
-from auditor.engine import AuditedPage, Engine, RunResult, Skipped
+from auditor.engine import AuditedPage, Engine, KeptPage, RunResult, Skipped
 from auditor.inputs.files import PageSource, RawPage
+from auditor.models import InputError
 from auditor.progress import Progress
 from auditor.shards import (
     SHARD_SUFFIX,
@@ -81,6 +82,7 @@ from auditor.shards import (
 )
 
 MAX_CRASHES = 3  # worker deaths in one input before the whole input is given up
+Kept = KeptPage | InputError | Skipped  # an item of an input a worker is auditing, kept by the main process
 _CRASH_EXIT = 70
 
 
@@ -407,6 +409,7 @@ class _Worker:
     page: tuple[int, str] | None = None  # (position, path) of the page being audited
     page_started: float = 0.0
     killed_for: str | None = None  # why the main process stopped it
+    kept: list[tuple[int, Kept]] = field(default_factory=list)  # its input's items so far, at their positions
 
 
 class _Pool:
@@ -423,12 +426,21 @@ class _Pool:
         self.hard_limit = 2 * setup.page_seconds + 1 if setup.page_seconds > 0 else 0.0
         self.tally: _Tally | None = None
         self.started: list[_Worker] = []  # started ahead of `run`
-        self.finished: list[tuple[Unit, _Read]] = []  # inputs done, their shards not merged yet
+        self.finished: list[tuple[Unit, _Read, list[tuple[int, Kept]]]] = []  # inputs done, not added yet
 
     def _merge_finished(self) -> None:
+        """Add what finished inputs held, at their places; their shards are not read (what they hold
+        came with the messages, its records written already): they are there for --resume."""
         while self.finished:
-            unit, read = self.finished.pop(0)
-            self.merger.add_shard(Path(self.setup.shard_dir) / unit.shard)
+            unit, read, kept = self.finished.pop(0)
+            self.merger.check(Path(self.setup.shard_dir) / unit.shard,
+                              ShardHeader(settings=self.setup.settings, units=[unit.info]))
+            order = unit_order(unit.info.path)
+            for seq, item in kept:
+                if isinstance(item, KeptPage):
+                    self.engine.add_kept(item, (order, seq))
+                else:
+                    self.engine.add(item, (order, seq))
             read.done()
 
     def prestart(self) -> None:
@@ -506,6 +518,7 @@ class _Pool:
     def _give(self, worker: _Worker, task: Task) -> None:
         worker.task, worker.read, worker.page, worker.killed_for = task, _Read(self.progress, task.unit, self.tally), \
             None, None
+        worker.kept = []
         with contextlib.suppress(OSError, ValueError):
             worker.conn.send(task)  # when it died meanwhile, its sentinel says so and the task is retried
 
@@ -525,13 +538,21 @@ class _Pool:
         kind = message[0]
         if kind == "start":
             worker.page, worker.page_started = (message[1], message[2]), time.monotonic()
-        elif kind == "item":
+        elif kind == "page":  # ("page", position, offset, PreparedPage)
             worker.page = None
-            read.item(message[1], None, message[2])
+            worker.kept.append((message[1], self.engine.keep(message[3])))
+            read.item(True, None, message[2])
+        elif kind == "error":  # ("error", position, offset, InputError)
+            worker.page = None
+            worker.kept.append((message[1], message[3]))
+            read.item(False, None, message[2])
+        elif kind == "skipped":  # ("skipped", Skipped)
+            worker.kept.append((0, message[1]))
         elif kind == "done":
-            self.finished.append((task.unit, read))
-            worker.task, worker.page = None, None
+            self.finished.append((task.unit, read, worker.kept))
+            worker.task, worker.page, worker.kept = None, None, []
         elif kind == "failed":
+            worker.kept = []
             self._give_up(task, f"worker failed while auditing {task.unit.info.path} ({message[1]}); not audited")
             self.progress.advance(pages=-read.pages, errors=-read.errors)
             read.done(errors=1)
@@ -646,10 +667,13 @@ def _audit_task(engine: Engine, setup: WorkerSetup, task: Task, conn: Connection
     with ShardWriter(Path(setup.shard_dir) / unit.shard, header) as writer:
         for line in unit_lines(engine, unit.source, 0, setup.page_seconds, task.replace, before_page):
             writer.add(line)
+            # What the shard holds goes to the main process too, ready to keep (`Engine.prepare`).
             if isinstance(line, PageLine):
-                conn.send(("item", True, item_offset(line.page.path)))
+                conn.send(("page", line.seq, item_offset(line.page.path), engine.prepare(line.page, line.summary)))
             elif isinstance(line, ErrorLine):
-                conn.send(("item", False, item_offset(line.error.path)))
+                conn.send(("error", line.seq, item_offset(line.error.path), line.error))
+            else:
+                conn.send(("skipped", Skipped(line.site, line.reason, line.count)))
     conn.send(("done",))
 
 

@@ -9,13 +9,16 @@ the reporters run (the peak must not grow with the number of pages as the report
 from __future__ import annotations
 
 import gc
+import json
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
 from test_pagestore import _engine, _template, copy_page
 
-from auditor.engine import AuditedPage, Engine
+from auditor.engine import AuditedPage, Engine, run
+from auditor.inputs.files import discover
+from auditor.models import SiteReport, site_consent
 from auditor.writer import write_reports
 
 PER_PAGE_LIMIT = 1024  # bytes the main process may keep per page while collecting
@@ -96,3 +99,35 @@ def test_an_audited_page_is_freed_without_the_cyclic_collector() -> None:
     finally:
         gc.enable()
     assert found == 0, f"{found} objects in reference cycles left by {len(pages)} pages"
+
+
+# A page that loads Google Analytics (a tracker) before any consent, and one that loads nothing.
+TRACKED_PAGE = """<!DOCTYPE html><html lang="en"><head><title>Story {n}</title>
+<script async src="https://www.googletagmanager.com/gtag/js?id=G-XXXX"></script></head>
+<body><article><h1>Story {n}</h1><p>What happened today.</p></article></body></html>
+"""
+PLAIN_PAGE = """<!DOCTYPE html><html lang="en"><head><title>Story {n}</title></head>
+<body><article><h1>Story {n}</h1><p>What happened today.</p></article></body></html>
+"""
+
+
+def test_trackers_by_page_stays_on_disk_until_a_report_reads_it(tmp_path: Path) -> None:
+    """The list of pages that load trackers is as long as the site: a finished run keeps it in its
+    page store, not in the site report, and every report still writes it."""
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for n in range(7):
+        (folder / f"story-{n}.html").write_text((TRACKED_PAGE if n % 2 == 0 else PLAIN_PAGE).format(n=n))
+    with run(list(discover([str(folder)])), _engine()) as result:
+        report = result.sites["example.org"]
+        assert report.consent.trackers_by_page == {}  # nothing of it in memory
+        consent = site_consent(report)
+        assert len(consent.trackers_by_page) == 4 == report.consent.trackers["Google Analytics (gtag.js)"]
+        assert report.consent.trackers_by_page == {}  # reading it keeps nothing either
+        write_reports(result, tmp_path / "out", ["json", "html"])
+    written = json.loads((tmp_path / "out" / "example.org.json").read_text(encoding="utf-8"))
+    assert written["consent"]["trackers_by_page"] == consent.trackers_by_page
+    html = (tmp_path / "out" / "example.org.html").read_text(encoding="utf-8")
+    assert all(f"<code>{page}</code>" in html for page in consent.trackers_by_page)
+    loaded = SiteReport.model_validate(written)  # a report read from JSON holds its own
+    assert site_consent(loaded) is loaded.consent and loaded.consent == consent

@@ -9,11 +9,14 @@ files are removed after the run, after an interrupted run, and never written to 
 from __future__ import annotations
 
 import dataclasses
+import json
+import multiprocessing
 import os
 import random
 import subprocess
 import sys
 import tempfile
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pytest
@@ -23,7 +26,7 @@ from auditor.cli import main
 from auditor.engine import AuditedPage, Engine, Options
 from auditor.inputs.files import discover
 from auditor.models import InputError, SiteReport
-from auditor.pagestore import PageStore, StoredPages
+from auditor.pagestore import PageStore, RecordFile, StoredPages, StoredRecord
 from auditor.report.html import render_site_html
 from auditor.report.write import site_json_chunks, to_json
 from auditor.rulepacks import load_packs, select_rules
@@ -63,6 +66,35 @@ def test_record_file_round_trip(tmp_path: Path) -> None:
         folder = store.folder.path
         assert folder.is_dir() and not folder.is_relative_to(tmp_path)
     assert not folder.exists()
+
+
+def _read_in_child(records: RecordFile, kept: StoredRecord, send: Connection) -> None:
+    numbers = range(len(records))
+    send.send(([records.get(n) for n in numbers], list(records.stream(reversed(numbers))), kept.read()))
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork")
+def test_records_read_back_by_offsets_alone_and_after_a_fork() -> None:
+    """Records are found by their offsets only (each one ends where the next starts, the last at the
+    file's end), here and in a forked report writer, which reads through a handle of its own."""
+    with PageStore() as store:
+        records = store.file("things")
+        data = [bytes([n]) * (n * 37) + os.urandom(n) for n in range(12)]  # the first one empty
+        assert [records.append(d) for d in data] == list(range(12))
+        kept = store.keep_json("values", {"/a\udc80.html": ["Google Analytics"], "/b.html": []})
+        assert [records.get(n) for n in range(12)] == data and records.get(-1) == data[-1]
+        assert list(records.stream([11, 0, 5, 6, 6, 11])) == [data[i] for i in (11, 0, 5, 6, 6, 11)]
+        context = multiprocessing.get_context("fork")
+        receive, send = context.Pipe(duplex=False)
+        child = context.Process(target=_read_in_child, args=(records, kept, send))
+        child.start()
+        send.close()
+        got, backwards, value = receive.recv()
+        child.join()
+        assert got == data and backwards == data[::-1]
+        assert value == kept.read() and json.loads(value) == {"/a\udc80.html": ["Google Analytics"], "/b.html": []}
+        records.append(b"after the fork")  # the parent still writes, and reads what it wrote
+        assert records.get(12) == b"after the fork" and records.get(11) == data[11]
 
 
 def test_finish_orders_pages_as_lists_did() -> None:

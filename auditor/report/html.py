@@ -36,6 +36,7 @@ from markupsafe import Markup
 
 from auditor.models import (
     Category,
+    ConsentSummary,
     IndexReport,
     Location,
     Outcome,
@@ -46,6 +47,7 @@ from auditor.models import (
     SiteReport,
     SiteSummary,
     Totals,
+    site_consent,
 )
 from auditor.report import html_records
 from auditor.report.html_records import (
@@ -491,8 +493,8 @@ def _ai_chart(report: SiteReport) -> Chart:
                   [("c-ai", "labelled AI-made"), ("c-rest", "not labelled")])
 
 
-def _consent_chart(report: SiteReport) -> Chart:
-    cs = report.consent
+def _consent_chart(cs: ConsentSummary) -> Chart:
+    """The chart of the site's consent summary (`site_consent`: with trackers_by_page read back)."""
     rows: list[BarRow] = []
     if cs.pages:
         rows.append(_bar_row(0, "cookie notice", [("c-pass", cs.pages_with_notice, "pages with a notice"),
@@ -685,12 +687,14 @@ def site_html_chunks(report: SiteReport) -> Iterator[str]:
         overall = _verdict("site", report.site, scan.overall, report.fail_on)
         worst = [w for _, w in scan.worst]
         rule_rows = _rule_rows(report, rules)
+        consent = site_consent(report)  # with trackers_by_page, which a run leaves on disk
         grouped = {g.rule.code for g in groups}
         open_findings = scan.findings_total <= OPEN_FINDINGS_UP_TO
         yield from _generate(
             "site.html.j2",
             script=True,
             report=report,
+            consent=consent,
             rules=rules,
             rule_names={r.code: r.name for r in rules},
             groups=groups,
@@ -705,7 +709,7 @@ def site_html_chunks(report: SiteReport) -> Iterator[str]:
                         for key, f in scan.facets().items()},
             rule_rows=rule_rows,
             charts={"rules": _rule_chart(rule_rows), "ai": _ai_chart(report),
-                    "consent": _consent_chart(report), "pages": _worst_chart(worst, scan.scored)},
+                    "consent": _consent_chart(consent), "pages": _worst_chart(worst, scan.scored)},
             worst_records=html_records.worst_rows(worst),
             chart_w=CHART_W, label_w=CHART_LABEL_W, bar_w=CHART_BAR_W, row_h=CHART_ROW, bar_h=CHART_BAR_H,
         )

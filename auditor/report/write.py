@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from auditor.models import SiteReport
+from auditor.models import SiteReport, site_consent
 
 try:  # C speed for the reports' JSON; the standard library writes the same bytes, only slower
     import orjson
@@ -37,7 +37,16 @@ def canonical_json(data: Any) -> str:
 
 def to_json(model: BaseModel) -> str:
     """Canonical JSON: sorted keys, two-space indent, UTF-8 text, trailing newline."""
-    return canonical_json(model.model_dump(mode="json")) + "\n"
+    data = _site_data(model, pages=True) if isinstance(model, SiteReport) else model.model_dump(mode="json")
+    return canonical_json(data) + "\n"
+
+
+def _site_data(report: SiteReport, pages: bool) -> dict[str, Any]:
+    """A site report dumped (with or without its pages), its consent summary read through
+    `site_consent`: a run leaves the summary's trackers_by_page on disk."""
+    data = report.model_dump(mode="json", exclude={"consent"} if pages else {"consent", "pages"})
+    data["consent"] = site_consent(report).model_dump(mode="json")
+    return data
 
 
 def safe_target(out_dir: Path, name: str) -> Path:
@@ -84,7 +93,7 @@ def site_json_chunks(report: SiteReport) -> Iterator[str]:
     An indented dump writes a nested value as the same lines, indented by its depth, as it
     writes the value alone (strings never hold a raw newline), so the bytes are those of to_json."""
     marker = f"auditor-pages-{uuid.uuid4().hex}"
-    data = report.model_dump(mode="json", exclude={"pages"})
+    data = _site_data(report, pages=False)
     data["pages"] = marker
     text = canonical_json(data) + "\n"
     placeholder = f'"{marker}"'
