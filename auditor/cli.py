@@ -614,7 +614,7 @@ def report_merge(shards: tuple[Path, ...], out_dir: Path, formats: tuple[str, ..
         click.echo(f"auditor: error: {files[0]}: {exc}", err=True)
         sys.exit(2)
     try:
-        result = merge_shards(files, engine)
+        result = merge_shards(files, engine, jobs or os.cpu_count() or 1)
     except ShardError as exc:
         click.echo(f"auditor: error: {exc}", err=True)
         sys.exit(2)

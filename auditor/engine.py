@@ -52,6 +52,7 @@ from auditor.models import (
     Outcome,
     PageReport,
     Result,
+    RuleInfo,
     RulePackInfo,
     Severity,
     SiteReport,
@@ -60,9 +61,18 @@ from auditor.models import (
     ToolInfo,
     Totals,
 )
-from auditor.pagestore import PageStore, StoredPages, StoredSummary, SummaryFile, stored_form, summary_record
+from auditor.pagestore import (
+    PageStore,
+    RecordFile,
+    StoredPages,
+    StoredSummary,
+    SummaryFile,
+    stored_form,
+    summary_record,
+)
 from auditor.rulepacks import RulePack, RuleSpec
 from auditor.shards import SummaryModel, settled_summary, unit_order
+from auditor.sitephase import PARALLEL_SITES_MIN_PAGES, SiteDone, SiteFiles, can_fork, finish_forked
 from auditor.timestamps import stamp_of_epoch
 
 # Where an item goes in the run: its input's path as a folder walk orders it (`shards.unit_order`),
@@ -97,6 +107,16 @@ class Skipped:
 
 
 UnitItem = AuditedPage | InputError | Skipped
+
+
+@dataclass(frozen=True, slots=True)
+class _ReportHead:
+    """What every report of a run starts with."""
+
+    tool: ToolInfo
+    packs: list[RulePackInfo]
+    generated_at: str | None
+    rules: list[RuleInfo]
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +245,7 @@ class Engine:
         # "record:conversion", "empty"): for the whole run, and by the site of the record's URL.
         self.skipped: dict[str, int] = {}
         self.skipped_by_site: dict[str, dict[str, int]] = {}
+        self._finishes = 0
         self._arrival = 0  # items added without a place (audit_item, audit_raw): kept in call order
         # Each page check with its parameters, validated once per run rather than once per page.
         self.page_checks: list[tuple[RuleSpec, Check[Any], BaseModel]] = [
@@ -442,15 +463,14 @@ class Engine:
         self.add(self.audit_page(raw))
 
     # -- site phase ---------------------------------------------------------------------------
-    def _site_findings(self, summaries: list[StoredSummary]) -> dict[int, list[tuple[int, int]]]:
+    def _site_findings(self, summaries: list[StoredSummary], found: RecordFile) -> dict[int, list[tuple[int, int]]]:
         """Run the site checks on the site's summaries (in run order); their findings, as results on
-        disk, by the page's place in that order: (site rule index, record number) in check order.
-        A finding names its page by path: the last page of that path gets it."""
+        disk (in `found`), by the page's place in that order: (site rule index, record number) in
+        check order. A finding names its page by path: the last page of that path gets it."""
         site_rules = self.site_rules
         if not site_rules:
             return {}
         by_path = {s.path: k for k, s in enumerate(summaries)}
-        found = self.store.file("findings")
         findings: dict[int, list[tuple[int, int]]] = {}
         for number, rule in enumerate(site_rules):
             assert rule.site_check is not None
@@ -462,76 +482,47 @@ class Engine:
                 findings.setdefault(k, []).append((number, record))
         return findings
 
-    def _settle(self, page: PageReport, findings: list[tuple[int, int]]) -> None:
-        """A page as the report shows it: every site rule with an outcome, the site findings added,
-        results and outcomes sorted."""
+    def _settle(self, page: PageReport, findings: list[tuple[int, int]], found: RecordFile | None = None) -> None:
+        """A page as the report shows it: every site rule with an outcome, the site findings (in
+        `found`) added, results and outcomes sorted."""
         site_rules = self.site_rules
         for rule in site_rules:
             page.rule_outcomes.setdefault(rule.code, Outcome.inapplicable)
-        if findings:
-            found = self.store.file("findings")
+        if findings and found is not None:
             for number, record in findings:
                 self._apply(page, site_rules[number], Result.model_validate_json(found.get(record)))
         page.results.sort(key=_result_key)
         page.rule_outcomes = dict(sorted(page.rule_outcomes.items()))  # as JSON reads them back
 
-    def finish(self) -> RunResult:
+    def finish(self, jobs: int = 1) -> RunResult:
         """The site phase and the reports, one site at a time and one page at a time: the pages are
-        settled from the spill file into a second one in report order, which the site reports read."""
-        tool = ToolInfo(version=__version__)
-        packs = [p.info() for p in self.packs]
-        generated_at = _generated_at()
-        rule_infos = [r.info() for r in self.rules]
+        settled from the spill file into another in report order, which the site reports read.
+        With `jobs` over 1 and enough pages, on Linux, the sites are shared out between this process
+        and forked ones (`sitephase`), each writing its own files."""
+        head = _ReportHead(ToolInfo(version=__version__), [p.info() for p in self.packs], _generated_at(),
+                           [r.info() for r in self.rules])
         rank = {u: r for r, u in enumerate(sorted(range(len(self._unit_orders)), key=self._unit_orders.__getitem__))}
-        raw, settled = self.store.file(RAW_PAGES), self.store.file(SETTLED_PAGES)
+        names = sorted(self.sites)
+        self._finishes += 1  # forked processes name their files after it: a second finish writes new ones
+        own = SiteFiles(self.store.file(SETTLED_PAGES), self.store.file("findings"), "consent")
+        done: dict[str, SiteDone]
+        pages = sum(len(state.records) for state in self.sites.values())
+        if jobs > 1 and pages >= PARALLEL_SITES_MIN_PAGES and len(names) > 1 and can_fork():
+            weights = [len(self.sites[name].records) + 1 for name in names]
+            done = finish_forked(names, weights, jobs, lambda part, files: self._finish_sites(part, head, rank, files),
+                                 self.store, own, str(self._finishes))
+        else:
+            done = {site.report.site: site for site in self._finish_sites(names, head, rank, own)}
         all_totals = Totals()
         failing = False
         unused: list[tuple[str, int, str, tuple[str, ...]]] = []
         sites: dict[str, SiteReport] = {}
-        for name in sorted(self.sites):
-            state = self.sites[name]
-            units, positions = state.units, state.positions
-            order = sorted(range(len(state.records)), key=lambda i: (rank[units[i]], positions[i]))
-            summaries: list[StoredSummary] = []
-            urls: list[str] = []
-            ai_labels, consent = site_summaries(
-                _read_back(self._summaries, [state.summaries[i] for i in order], summaries, urls))
-            if len(summaries) != len(order):
-                raise AssertionError("the site summary did not read every page")
-            findings = self._site_findings(summaries)
-            self._summaries.forget()
-            final = sorted(range(len(order)), key=lambda k: (urls[k], summaries[k].path))
-            site_totals = state.totals.model_copy(deep=True)  # finish may run again: keep the arrival counts
-            failing = failing or state.failing
-            first = len(settled)
-            for k in final:
-                record = state.records[order[k]]
-                if k not in findings:  # settled when it was added: copied as it is
-                    settled.append_stored(raw.get_stored(record))
-                    unused.extend(state.unused.get(record, ()))
-                    continue
-                page = PageReport.model_validate_json(raw.get(record))
-                count_page(site_totals, page, -1)
-                self._settle(page, findings[k])
-                count_page(site_totals, page)
-                failing = failing or _fails(page, self.options.fail_on)
-                unused.extend(_unused(page))
-                settled.append(page.model_dump_json().encode("utf-8"))
-            _drop_zero_counts(site_totals)
-            add_totals(all_totals, site_totals)
-            errors = _sorted_errors(state.errors, state.error_keys)
-            site_totals.pages, site_totals.errors = len(final), len(errors)
-            report = SiteReport(
-                tool=tool, rule_packs=packs, generated_at=generated_at, site=name,
-                fail_on=self.options.fail_on, totals=site_totals, rules=rule_infos,
-                pages=[], errors=errors, ai_labels=ai_labels, consent=consent,
-                skipped=dict(sorted(self.skipped_by_site.get(name, {}).items())),
-            )
-            cs = report.consent
-            if cs.trackers_by_page:  # an entry per page: on disk until a report reads it (site_consent)
-                cs.keep_trackers_on_disk(self.store.keep_json("consent", cs.trackers_by_page))
-            report.pages = StoredPages(settled, range(first, len(settled)))
-            sites[name] = report
+        for name in names:  # in name order, as one process does it: the run's totals add up the same
+            site = done[name]
+            add_totals(all_totals, site.report.totals)
+            failing = failing or site.failing
+            unused.extend(site.unused)
+            sites[name] = site.report
         orphans = _sorted_errors(self.orphan_errors, self.orphan_keys)
         all_errors = sum(len(s.errors) for s in sites.values()) + len(orphans)
         all_totals.pages, all_totals.errors = sum(len(s.pages) for s in sites.values()), all_errors
@@ -541,11 +532,61 @@ class Engine:
             for name, report in sites.items()
         ]
         index = IndexReport(
-            tool=tool, rule_packs=packs, generated_at=generated_at, fail_on=self.options.fail_on,
+            tool=head.tool, rule_packs=head.packs, generated_at=head.generated_at, fail_on=self.options.fail_on,
             exit_code=2 if all_errors else 1 if failing else 0, totals=all_totals, sites=summaries_,
             errors=orphans, skipped=dict(sorted(self.skipped.items())),
         )
         return RunResult(index, sites, unused, self.store)
+
+    def _finish_sites(self, names: list[str], head: _ReportHead, rank: dict[int, int],
+                      files: SiteFiles) -> Iterator[SiteDone]:
+        """The site phase of these sites, one after the other, into `files`."""
+        raw = self.store.file(RAW_PAGES)
+        settled = files.settled
+        for name in names:
+            state = self.sites[name]
+            units, positions = state.units, state.positions
+            order = sorted(range(len(state.records)), key=lambda i: (rank[units[i]], positions[i]))
+            summaries: list[StoredSummary] = []
+            urls: list[str] = []
+            ai_labels, consent = site_summaries(
+                _read_back(self._summaries, [state.summaries[i] for i in order], summaries, urls))
+            if len(summaries) != len(order):
+                raise AssertionError("the site summary did not read every page")
+            findings = self._site_findings(summaries, files.findings)
+            self._summaries.forget()
+            final = sorted(range(len(order)), key=lambda k: (urls[k], summaries[k].path))
+            site_totals = state.totals.model_copy(deep=True)  # finish may run again: keep the arrival counts
+            failing = state.failing
+            unused: list[tuple[str, int, str, tuple[str, ...]]] = []
+            first = len(settled)
+            for k in final:
+                record = state.records[order[k]]
+                if k not in findings:  # settled when it was added: copied as it is
+                    settled.append_stored(raw.get_stored(record))
+                    unused.extend(state.unused.get(record, ()))
+                    continue
+                page = PageReport.model_validate_json(raw.get(record))
+                count_page(site_totals, page, -1)
+                self._settle(page, findings[k], files.findings)
+                count_page(site_totals, page)
+                failing = failing or _fails(page, self.options.fail_on)
+                unused.extend(_unused(page))
+                settled.append(page.model_dump_json().encode("utf-8"))
+            _drop_zero_counts(site_totals)
+            errors = _sorted_errors(state.errors, state.error_keys)
+            site_totals.pages, site_totals.errors = len(final), len(errors)
+            report = SiteReport(
+                tool=head.tool, rule_packs=head.packs, generated_at=head.generated_at, site=name,
+                fail_on=self.options.fail_on, totals=site_totals, rules=head.rules,
+                pages=[], errors=errors, ai_labels=ai_labels, consent=consent,
+                skipped=dict(sorted(self.skipped_by_site.get(name, {}).items())),
+            )
+            cs = report.consent
+            if cs.trackers_by_page:  # an entry per page: on disk until a report reads it (site_consent)
+                cs.keep_trackers_on_disk(self.store.keep_json(files.consent, cs.trackers_by_page))
+            report.pages = StoredPages(settled, range(first, len(settled)))
+            yield SiteDone(report, failing, unused)
 
 
 def _read_back(file: SummaryFile, numbers: list[int], summaries: list[StoredSummary],

@@ -262,10 +262,15 @@ class ConsentSummary(_Model):
     pages_with_trackers_before_consent: int = 0
     _trackers_stored: StoredJSON | None = PrivateAttr(default=None)  # where trackers_by_page is, if on disk
 
-    def keep_trackers_on_disk(self, stored: StoredJSON) -> None:
-        """Drop `trackers_by_page` from memory: `stored` holds it (as JSON), `site_consent` reads it back."""
+    def keep_trackers_on_disk(self, stored: StoredJSON | None) -> None:
+        """Drop `trackers_by_page` from memory: `stored` holds it (as JSON), `site_consent` reads it back
+        (None: a reference dropped, to be given again, as a forked site phase does before it sends)."""
         self.trackers_by_page = {}
         self._trackers_stored = stored
+
+    def stored_trackers(self) -> StoredJSON | None:
+        """Where `trackers_by_page` is on disk, if it is."""
+        return self._trackers_stored
 
     def __eq__(self, other: object) -> bool:
         # Equal summaries whether their trackers_by_page is in memory or on disk (a run's report

@@ -127,13 +127,20 @@ class RecordFile:
     Safe to read from a forked process (the report writers): before a fork every file's written
     records are flushed, and the child reads through a handle of its own and may not write."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, written: tuple[array[int], int] | None = None) -> None:
+        """A new file; or, given `written` (its offsets and size, see `written`), one that another
+        process wrote and finished, to read."""
         self.path = path
-        self._out: BinaryIO | None = open(path, "wb")  # noqa: SIM115 - closed by finish_writing/close
-        self._offsets = array("q")
-        self._size = 0  # bytes written: the end of the last record
+        self._out: BinaryIO | None = None if written else open(path, "wb")  # noqa: SIM115 - closed by finish_writing/close
+        self._offsets, self._size = written if written else (array("q"), 0)  # size: the end of the last record
         self._reader: BinaryIO | None = None
         _OPEN_FILES.add(self)
+
+    def written(self) -> tuple[array[int], int]:
+        """Where its records are (offsets, size), once it is finished: how the process that wrote it
+        hands it to another (`RecordFile(path, written)`)."""
+        self.finish_writing()
+        return self._offsets, self._size
 
     def _before_fork(self) -> None:
         self._flush()
@@ -253,6 +260,11 @@ class StoredPages(Sequence[PageReport]):
     def __init__(self, file: RecordFile, numbers: range | Sequence[int]) -> None:
         self._file = file
         self._numbers = numbers
+
+    @property
+    def numbers(self) -> Sequence[int]:
+        """The pages' record numbers in their file."""
+        return self._numbers
 
     def __len__(self) -> int:
         return len(self._numbers)
@@ -423,6 +435,11 @@ class PageStore:
         found = self._files.get(name)
         if found is None:
             found = self._files[name] = RecordFile(self.folder.path / f"{name}.records")
+        return found
+
+    def adopt(self, name: str, written: tuple[array[int], int]) -> RecordFile:
+        """The record file of that name, which a forked process of this run wrote (`RecordFile.written`)."""
+        found = self._files[name] = RecordFile(self.folder.path / f"{name}.records", written)
         return found
 
     def keep_json(self, name: str, value: Any) -> StoredRecord:

@@ -253,7 +253,7 @@ def audit_run(
     names = [u.shard for u in units]
     stems = dict.fromkeys(u.shard.removesuffix(SHARD_SUFFIX).split(".chunk-", 1)[0] for u in units)
     names += [name for stem in stems for name in plan_files(stem)]  # a cut's plan, and a plan not to cut
-    return engine.finish(), RunShards(shard_dir, names)
+    return engine.finish(jobs), RunShards(shard_dir, names)
 
 
 def _audit_units(units: list[Unit], engine: Engine, merger: ShardMerger, pool: _Pool, shard_dir: Path,

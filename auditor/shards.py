@@ -598,7 +598,7 @@ class ShardMerger:
         return pages, errors
 
 
-def merge_shards(paths: Sequence[Path], engine: Engine) -> RunResult:
+def merge_shards(paths: Sequence[Path], engine: Engine, jobs: int = 1) -> RunResult:
     """The reports of the audit the shards come from: every shard's items fed into `engine` (whose
     settings the shards must have), then the site phase and totals. ShardError for a shard that is
     broken, incomplete, from another audit, or covering an input another shard covers too."""
@@ -608,7 +608,7 @@ def merge_shards(paths: Sequence[Path], engine: Engine) -> RunResult:
     missing = merger.missing_chunks()
     if missing is not None:
         raise ShardError(missing)
-    return engine.finish()
+    return engine.finish(jobs)
 
 
 # -- the cluster entry point ----------------------------------------------------------------------
