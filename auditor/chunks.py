@@ -9,8 +9,9 @@ FastWARC, no bodies, no HTTP decoding; about 3 s for 10,000 pages in 580 MB of g
 the audit) lists every record a chunk can start at, with the position its first item has in the
 archive's stream, and the archive's image index (URL to record), which the chunks' readers load
 instead of each walking the whole archive for it. A chunk starts every K records, K = the larger of
-`min_records` and records / `max_chunks` (so up to 256 chunks whatever the number of workers: the cut
-does not depend on --jobs, and a run resumed with another --jobs reuses it). Never split: archives
+`min_records` and records / `max_chunks` (so about 256 chunks at most whatever the number of workers:
+the cut does not depend on --jobs, and a run resumed with another --jobs reuses it), and the last
+2 x K records every K / 4, so that the workers finish together. Never split: archives
 under `min_bytes` (the pre-scan is not worth it), under two chunks' worth of records, a whole-file
 gzip or a WACZ member stored compressed (they cannot be entered in the middle), and nothing after
 damage: after the first damaged place, which items a reader yields can differ from what the headers
@@ -89,11 +90,14 @@ def choose_starts(scan: ArchiveScan, rule: ChunkRule) -> list[tuple[int, int, in
     if scan.items < 2 * rule.min_records or len(starts) < 2:
         return starts[:1]
     every = max(rule.min_records, -(-scan.items // rule.max_chunks))
+    # The last 2 x K records in chunks of K / 4: the smallest are handed out last (largest first), so
+    # the workers end together rather than one finishing a whole chunk alone while the others wait.
+    fine, fine_from = max(every // 4, 1), scan.items - 2 * every
     chosen: list[tuple[int, int, int]] = [starts[0]]
     for start in starts[1:]:
-        if start[2] - chosen[-1][2] >= every:
+        if start[2] - chosen[-1][2] >= (fine if start[2] >= fine_from else every):
             chosen.append(start)
-    if len(chosen) > 1 and scan.items - chosen[-1][2] < every // 2 and not scan.damaged:
+    if len(chosen) > 1 and scan.items - chosen[-1][2] < fine // 2 and not scan.damaged:
         chosen.pop()  # a last chunk of a few records: joined to the one before
     return chosen
 

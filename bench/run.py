@@ -26,7 +26,8 @@ of 100,000 pages, built in the work folder by repeating the corpus pages under d
 records of ../shared/corpus/warc/built/corpus-pages.warc.gz, which hold those pages with their real
 URLs; without it the pages get URLs under corpus-pages.invalid). Memory is sampled every 0.2 s over
 the whole process tree (psutil, when installed: the sum of RSS, and every 2 s the sum of PSS, which
-counts pages shared between the workers once) and read from the kernel for the largest single process (wait4 ru_maxrss).
+counts pages shared between the workers once) and, for the largest single process, its own peak (VmHWM, read
+while it runs: wait4's ru_maxrss would count this script's memory, which a child has until its exec).
 A 100k-page WARC is about 6 GB on disk; it is deleted afterwards unless --keep is given. A size that
 the runs before it say will not fit in the memory available is not run (it would be killed, or take
 the machine down): its figure is then a linear extrapolation, labelled as such (--force runs it).
@@ -180,10 +181,11 @@ class Run:
     seconds: float
     returncode: int
     stderr: str
-    max_rss_mb: float  # largest single process of the tree (kernel's ru_maxrss, via wait4)
+    max_rss_mb: float  # largest single process of the tree (sampled VmHWM; else wait4's ru_maxrss)
     tree_rss_mb: float | None  # peak of the summed RSS of the tree (sampled; None without psutil)
     tree_pss_mb: float | None  # peak of the summed PSS of the tree (sampled; None when unreadable)
     others: str  # how busy the rest of the machine was meanwhile
+    pss_note: str = ""  # when the PSS peaked, and each process's share then
 
 
 class TreeSampler(threading.Thread):
@@ -202,6 +204,10 @@ class TreeSampler(threading.Thread):
         self.stop = threading.Event()
         self.peak_rss = 0
         self.peak_pss: int | None = 0
+        self.peak_hwm = 0  # the largest VmHWM (a process's own peak RSS) seen in the tree, bytes
+        self.pss_peak_at = 0.0  # when the summed PSS peaked (seconds after the start)
+        self.pss_peak_parts: list[int] = []  # each process's PSS then, largest first
+        self.started = time.perf_counter()
         self.cpu: dict[int, float] = {}  # CPU seconds last seen, by process of the tree
 
     def run(self) -> None:
@@ -214,22 +220,41 @@ class TreeSampler(threading.Thread):
                 break
             with_pss = self.peak_pss is not None and tick % self.pss_every == 0
             rss = pss = 0
+            parts: list[int] = []
             for proc in procs:
                 try:
                     rss += proc.memory_info().rss
                     times = proc.cpu_times()
                     self.cpu[proc.pid] = times.user + times.system
+                    self.peak_hwm = max(self.peak_hwm, _hwm(proc.pid))
                     if with_pss:
-                        pss += proc.memory_full_info().pss
+                        parts.append(proc.memory_full_info().pss)
+                        pss += parts[-1]
                 except (ps.NoSuchProcess, ps.ZombieProcess):
                     continue
                 except (ps.AccessDenied, AttributeError):
                     self.peak_pss, with_pss = None, False
             self.peak_rss = max(self.peak_rss, rss)
-            if with_pss and self.peak_pss is not None:
-                self.peak_pss = max(self.peak_pss, pss)
+            if with_pss and self.peak_pss is not None and pss > self.peak_pss:
+                self.peak_pss = pss
+                self.pss_peak_at = time.perf_counter() - self.started
+                self.pss_peak_parts = sorted(parts, reverse=True)
             tick += 1
             self.stop.wait(self.interval)
+
+
+def _hwm(pid: int) -> int:
+    """A process's own peak RSS (VmHWM, bytes; 0 when unreadable). Not wait4's ru_maxrss: Linux keeps
+    that across exec, so a child forked from this process (which holds the corpus and more) starts
+    with this process's RSS as its peak."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def run_cli(args: list[str], cwd: Path) -> Run:
@@ -255,6 +280,8 @@ def run_cli(args: list[str], cwd: Path) -> Run:
     proc.returncode = os.waitstatus_to_exitcode(status)
     reader.join()
     tree_rss = tree_pss = None
+    largest = usage.ru_maxrss / 1024
+    pss_note = ""
     # The CPU time of the run: wait4's usage covers the process and the descendants it reaped; workers
     # of a fork server are reaped by that server, so the sampled CPU times of the tree count too.
     ours = usage.ru_utime + usage.ru_stime
@@ -264,8 +291,13 @@ def run_cli(args: list[str], cwd: Path) -> Run:
         tree_rss = sampler.peak_rss / 2**20 if sampler.peak_rss else None
         tree_pss = sampler.peak_pss / 2**20 if sampler.peak_pss else None
         ours = max(ours, sum(sampler.cpu.values()))
+        if sampler.peak_hwm:
+            largest = sampler.peak_hwm / 2**20
+        if sampler.pss_peak_parts:
+            pss_note = (f"PSS peak at {sampler.pss_peak_at / seconds:.0%} of the run: "
+                        + " + ".join(f"{x / 2**20:.0f}" for x in sampler.pss_peak_parts) + " MB")
     return Run(seconds, proc.returncode, b"".join(stderr_chunks).decode("utf-8", "replace"),
-               usage.ru_maxrss / 1024, tree_rss, tree_pss, others(busy, ours, seconds))
+               largest, tree_rss, tree_pss, others(busy, ours, seconds), pss_note)
 
 
 def supports_jobs(cwd: Path) -> bool:
@@ -524,7 +556,7 @@ def big(pages: list[Page], workdir: Path, sizes: list[int], cores: int, keep: bo
             print(f"note: the reports hold {done} pages, not {n}")
         print(f"  {n} pages: {result.seconds:.0f} s, {n / result.seconds:.1f} pages/s, peak tree RSS "
               f"{result.tree_rss_mb or float('nan'):.0f} MB, PSS {result.tree_pss_mb or float('nan'):.0f} MB, "
-              f"largest process {result.max_rss_mb:.0f} MB; {result.others}", flush=True)
+              f"largest process {result.max_rss_mb:.0f} MB; {result.others}; {result.pss_note}", flush=True)
         results.append((n, size_mb, result))
         if not keep:
             warc.unlink()

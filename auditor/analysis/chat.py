@@ -114,8 +114,11 @@ def find_widgets(facts: PageFacts, catalogue: ChatCatalogue) -> list[ChatWidget]
     by_id, by_tag, by_class = catalogue.by_id, catalogue.by_tag, catalogue.by_class
     classes = by_class.keys()
     # The few nodes with a widget's id, tag or class, in one pass; then each as before.
-    named = [node for node in facts.nodes if (node.id and node.id in by_id) or node.tag in by_tag
-             or (node.classes and not classes.isdisjoint(node.classes))]
+    names = facts.names()  # most pages use none of these names: then no node is looked at
+    anywhere = not (classes.isdisjoint(names.classes) and by_id.keys().isdisjoint(names.ids)
+                    and by_tag.keys().isdisjoint(names.tags))
+    named = [node for node in (facts.nodes if anywhere else ()) if (node.id and node.id in by_id)
+             or node.tag in by_tag or (node.classes and not classes.isdisjoint(node.classes))]
     for node in named:
         hit = by_id.get(node.id) if node.id else None
         hit = hit or by_tag.get(node.tag)

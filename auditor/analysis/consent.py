@@ -213,8 +213,12 @@ def _cmp_of(facts: PageFacts, vocab: ConsentVocabulary) -> tuple[str | None, str
     """(platform, how it was recognised, its banner root node when the banner is in the HTML)."""
     by_id, prefixes, by_class = vocab.cmp_by_id, vocab.cmp_id_prefixes, vocab.cmp_by_class
     classes = by_class.keys()
+    names = facts.names()  # most pages use none of these names: then no node is looked at
+    named = not classes.isdisjoint(names.classes) or not by_id.keys().isdisjoint(names.ids) or \
+        bool(prefixes and any(i.startswith(prefixes) for i in names.ids))
     # The nodes with a platform's id or class, in one pass (a generator: the first one settles it).
-    for n in (n for n in facts.nodes if (n.id and (n.id in by_id or (prefixes and n.id.startswith(prefixes))))
+    for n in (n for n in (facts.nodes if named else ())
+              if (n.id and (n.id in by_id or (prefixes and n.id.startswith(prefixes))))
               or (n.classes and not classes.isdisjoint(n.classes))):
         if n.id:
             name = by_id.get(n.id)

@@ -265,6 +265,15 @@ class Suppression:
     reason: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class NodeNames:
+    """What names a page's elements use (`PageFacts.names`)."""
+
+    ids: frozenset[str]
+    classes: frozenset[str]
+    tags: frozenset[str]
+
+
 @dataclass(slots=True)
 class PageFacts:
     path: str
@@ -296,6 +305,18 @@ class PageFacts:
     notes: list[str] = field(default_factory=list)  # limits hit while reading the page
     crawled_at: str | None = None  # when the page was fetched, ISO 8601 UTC
     crawled_at_source: str | None = None  # option | warc | http-date | file-mtime
+    _names: NodeNames | None = None  # made on first use (`names`)
+
+    def names(self) -> NodeNames:
+        """The ids, class names and tags the page's elements use, each once: an analysis looking for
+        a few known names asks these sets first, and walks the nodes only when one is there."""
+        if self._names is None:
+            nodes = self.nodes
+            class_lists = {n.classes for n in nodes}
+            self._names = NodeNames(frozenset(n.id for n in nodes if n.id),
+                                    frozenset(c for classes in class_lists for c in classes),
+                                    frozenset(n.tag for n in nodes))
+        return self._names
 
     def meta_values(self, *keys: str) -> list[Meta]:
         wanted = {k.lower() for k in keys}
