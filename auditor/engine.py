@@ -137,12 +137,12 @@ class PreparedPage:
 
 @dataclass(frozen=True, slots=True)
 class KeptPage:
-    """A prepared page whose records are written: their numbers, and what `add_kept` counts."""
+    """A prepared page whose records are written: their numbers, and what `add_kept` needs (its
+    counts are folded into its input's, per site, as it arrives: see `keep`)."""
 
     site: str
     record: int
     summary: int
-    counts: Totals
     failing: bool
     unused: list[tuple[str, int, str, tuple[str, ...]]]
 
@@ -429,18 +429,26 @@ class Engine:
                             stored_form(summary_record(summary, page.url or "")), counts,
                             _fails(page, self.options.fail_on), _unused(page))
 
-    def keep(self, page: PreparedPage) -> KeptPage:
-        """Write a prepared page's records as it arrives (so that only their numbers wait in memory)."""
+    def keep(self, page: PreparedPage, counts: dict[str, Totals]) -> KeptPage:
+        """Write a prepared page's records as it arrives, and add its counts to `counts` (its input's
+        so far, by site): what waits in memory until the input is done is its record numbers, and
+        counts as many as its input's sites, not its pages."""
         record = self.store.file(RAW_PAGES).append_stored(page.page_record)
         summary = self._summaries.file.append_stored(page.summary_record)
-        return KeptPage(page.site, record, summary, page.counts, page.failing, page.unused)
+        found = counts.get(page.site)
+        if found is None:
+            found = counts[page.site] = Totals()
+        add_totals(found, page.counts)
+        return KeptPage(page.site, record, summary, page.failing, page.unused)
 
-    def add_kept(self, page: KeptPage, key: OrderKey) -> None:
-        """`add` for a kept page, once its whole input is done (a worker that dies before leaves its
-        records unused, and the input is audited again)."""
-        state = self.sites[page.site]
-        add_totals(state.totals, page.counts)
-        self._place(state, key, page.record, page.summary, page.failing, page.unused)
+    def add_kept(self, pages: list[tuple[KeptPage, OrderKey]], counts: dict[str, Totals]) -> None:
+        """`add` for an input's kept pages and their counts (from `keep`), once the whole input is done
+        (a worker that dies before leaves its records unused, and the input is audited again). The
+        counts add up as the pages' would one by one: keys in the order they first came."""
+        for site, found in counts.items():
+            add_totals(self.sites[site].totals, found)
+        for page, key in pages:
+            self._place(self.sites[page.site], key, page.record, page.summary, page.failing, page.unused)
 
     # -- the earlier interface: audit and keep, in call order -----------------------------------
     def audit_source(self, source: PageSource) -> None:

@@ -205,6 +205,7 @@ class TreeSampler(threading.Thread):
         self.peak_rss = 0
         self.peak_pss: int | None = 0
         self.peak_hwm = 0  # the largest VmHWM (a process's own peak RSS) seen in the tree, bytes
+        self.peak_hwm_main = False  # whether that was the main process's
         self.pss_peak_at = 0.0  # when the summed PSS peaked (seconds after the start)
         self.pss_peak_parts: list[int] = []  # each process's PSS then, largest first
         self.started = time.perf_counter()
@@ -226,7 +227,9 @@ class TreeSampler(threading.Thread):
                     rss += proc.memory_info().rss
                     times = proc.cpu_times()
                     self.cpu[proc.pid] = times.user + times.system
-                    self.peak_hwm = max(self.peak_hwm, _hwm(proc.pid))
+                    hwm = _hwm(proc.pid)
+                    if hwm > self.peak_hwm:
+                        self.peak_hwm, self.peak_hwm_main = hwm, proc.pid == self.root.pid
                     if with_pss:
                         parts.append(proc.memory_full_info().pss)
                         pss += parts[-1]
@@ -293,8 +296,9 @@ def run_cli(args: list[str], cwd: Path) -> Run:
         ours = max(ours, sum(sampler.cpu.values()))
         if sampler.peak_hwm:
             largest = sampler.peak_hwm / 2**20
+            pss_note = f"largest: {'the main process' if sampler.peak_hwm_main else 'a child process'}; "
         if sampler.pss_peak_parts:
-            pss_note = (f"PSS peak at {sampler.pss_peak_at / seconds:.0%} of the run: "
+            pss_note += (f"PSS peak at {sampler.pss_peak_at / seconds:.0%} of the run: "
                         + " + ".join(f"{x / 2**20:.0f}" for x in sampler.pss_peak_parts) + " MB")
     return Run(seconds, proc.returncode, b"".join(stderr_chunks).decode("utf-8", "replace"),
                largest, tree_rss, tree_pss, others(busy, ours, seconds), pss_note)
