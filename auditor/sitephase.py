@@ -8,19 +8,19 @@ findings and the consent records. A forked process sends back its site reports w
 (a range of its settled file), and where its files end; the main process adopts those files
 (`PageStore.adopt`) and the reports read their pages from there, as from its own.
 
-Linux only, as for the report writers (`auditor.writer`): a forked child is safe there.
+Linux only, as for the report writers (`auditor.writer`, `auditor.forking`): a forked child is safe there.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import sys
 import traceback
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
+from auditor.forking import can_fork, share
 from auditor.models import SiteReport
 from auditor.pagestore import PageStore, RecordFile, StoredPages, StoredRecord
 
@@ -54,24 +54,6 @@ class SiteDone:
 # range of its pages in the settled file, the number of its consent record (None: none), failing, unused.
 _Sent = tuple[SiteReport, Sequence[int], int | None, bool, Unused]
 RunPart = Callable[[list[str], SiteFiles], Iterator[SiteDone]]
-
-
-def can_fork() -> bool:
-    # macOS offers fork, but system libraries a Python process may have loaded are not safe to use
-    # in a forked child there.
-    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
-
-
-def share(weights: list[int], parts: int) -> list[list[int]]:
-    """Indexes of `weights` in `parts` groups of about equal weight: the heaviest first, each to the
-    lightest group; each group in index order."""
-    groups: list[list[int]] = [[] for _ in range(parts)]
-    loads = [0] * parts
-    for k in sorted(range(len(weights)), key=lambda k: (-weights[k], k)):
-        least = loads.index(min(loads))
-        groups[least].append(k)
-        loads[least] += weights[k]
-    return [sorted(g) for g in groups if g]
 
 
 def finish_forked(names: list[str], weights: list[int], jobs: int, run_part: RunPart, store: PageStore,

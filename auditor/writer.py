@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import sys
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from auditor.engine import RunResult
+from auditor.forking import can_fork, share
 from auditor.models import SiteReport
 from auditor.report.baseline import BaselineCheck
 from auditor.report.bundle import Body, ReportSet, body_chunks
@@ -81,7 +81,7 @@ def emit_reports(bundle: ReportSet, out_dir: Path, formats: Sequence[str] = DEFA
     try:
         pages = sum(len(report.pages) for report in bundle.sites.values())
         workers = min(jobs, sum(1 for _, body, _ in tasks if not isinstance(body, str)))
-        if workers > 1 and pages >= PARALLEL_WRITE_MIN_PAGES and _can_fork():
+        if workers > 1 and pages >= PARALLEL_WRITE_MIN_PAGES and can_fork():
             pending.extend(_write_forked(tasks, out_dir, workers))
         else:
             pending.extend(write_temporary(out_dir, name, body_chunks(body)) for name, body, _ in tasks)
@@ -107,12 +107,6 @@ def emit_reports(bundle: ReportSet, out_dir: Path, formats: Sequence[str] = DEFA
 PARALLEL_WRITE_MIN_PAGES = 300
 
 
-def _can_fork() -> bool:
-    # Linux only: macOS offers fork, but system libraries a Python process may have loaded are not
-    # safe to use in a forked child there (Python's default there is spawn since 3.8).
-    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
-
-
 def _weights(bundle: ReportSet) -> dict[str, int]:
     """The site reports' shares of the writing work (their site's pages); other files count 1."""
     weights: dict[str, int] = {}
@@ -127,12 +121,7 @@ def _write_forked(tasks: list[tuple[str, Body, int]], out_dir: Path, workers: in
     read the reports' page store through handles of their own), the heaviest files first, each to the
     least loaded process. The (temporary file, report file) pairs in the order of `tasks`; on any
     failure every temporary file is removed and the first failure raised."""
-    parts: list[list[int]] = [[] for _ in range(workers)]
-    loads = [0] * workers
-    for k in sorted(range(len(tasks)), key=lambda k: (-tasks[k][2], k)):
-        least = loads.index(min(loads))
-        parts[least].append(k)
-        loads[least] += tasks[k][2]
+    parts = share([weight for _, _, weight in tasks], workers)
     context = multiprocessing.get_context("fork")
     children: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
     for part in parts[1:]:

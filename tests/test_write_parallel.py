@@ -17,11 +17,12 @@ from test_pagestore import _template
 
 import auditor.writer as writer
 from auditor.engine import AuditedPage, Engine, Options, RunResult
+from auditor.forking import can_fork
 from auditor.report.write import write_temporary
 from auditor.rulepacks import load_packs, select_rules
 from auditor.writer import emit_reports, report_set
 
-pytestmark = pytest.mark.skipif(not writer._can_fork(), reason="parallel report writing forks, on Linux only")
+pytestmark = pytest.mark.skipif(not can_fork(), reason="parallel report writing forks, on Linux only")
 
 
 def _run(sites: int = 5, pages: int = 12) -> RunResult:
