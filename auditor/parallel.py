@@ -1,5 +1,5 @@
 """Audits on all cores: one unit of work (a page file, a web archive, or a chunk of a big one) at a
-time per worker process, one shard per unit, merged by the main process as each shard is complete.
+time per worker process, one shard per unit, added by the main process as each unit is complete.
 
 Why: the page phase is independent per page, so it scales with processes (the GIL rules out
 threads). On Linux, while the main process runs a single thread, workers are forked from it: they
@@ -7,11 +7,13 @@ start with the modules, rule packs and lexicon already loaded (about a second so
 fork server, which must import them first) and share that memory with it. Elsewhere, or with a
 thread running (the progress line's), they are started from a fork server ("forkserver"; "spawn"
 where there is none). Either way each worker builds its engine once from the run's settings
-(`shards.EngineSettings`), not from anything the main process holds. The main process hands out inputs (largest first,
-so that a big archive does not start last), and reads each finished shard into the engine right
-away (`shards.ShardMerger`): it holds the merged results, never a worker's backlog. Shards are
-merged by each item's place in the run, not by arrival, so the reports are the same bytes whatever
-`--jobs` is, and the same as in-process (`--jobs 1`).
+(`shards.EngineSettings`), not from anything the main process holds. The main process hands out
+inputs (largest first, so that a big archive does not start last). A worker writes each input's
+shard (for --resume and `report merge`) and sends each page as it goes, ready to keep
+(`Engine.prepare`); the main process writes the page's records as they arrive and adds the input's
+items when the input is done (`Engine.add_kept`), without reading the shard back. Items are added
+by their place in the run, not by arrival, so the reports are the same bytes whatever `--jobs` is,
+and the same as in-process (`--jobs 1`).
 
 A big web archive is cut into chunks of records, each a unit of work with its own shard
 (`auditor.chunks`: a pre-scan of the record headers finds where records start, since a record's
