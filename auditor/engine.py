@@ -72,7 +72,7 @@ from auditor.pagestore import (
 )
 from auditor.rulepacks import RulePack, RuleSpec
 from auditor.shards import SummaryModel, settled_summary, unit_order
-from auditor.sitephase import PARALLEL_SITES_MIN_PAGES, SiteDone, SiteFiles, can_fork, finish_forked
+from auditor.sitephase import PARALLEL_SITES_MIN_PAGES, PageFindings, SiteDone, SiteFiles, can_fork, finish_forked
 from auditor.timestamps import stamp_of_epoch
 
 # Where an item goes in the run: its input's path as a folder walk orders it (`shards.unit_order`),
@@ -471,15 +471,15 @@ class Engine:
         self.add(self.audit_page(raw))
 
     # -- site phase ---------------------------------------------------------------------------
-    def _site_findings(self, summaries: list[StoredSummary], found: RecordFile) -> dict[int, list[tuple[int, int]]]:
+    def _site_findings(self, summaries: list[StoredSummary], found: RecordFile) -> PageFindings:
         """Run the site checks on the site's summaries (in run order); their findings, as results on
         disk (in `found`), by the page's place in that order: (site rule index, record number) in
         check order. A finding names its page by path: the last page of that path gets it."""
         site_rules = self.site_rules
+        findings = PageFindings(len(summaries))
         if not site_rules:
-            return {}
+            return findings
         by_path = {s.path: k for k, s in enumerate(summaries)}
-        findings: dict[int, list[tuple[int, int]]] = {}
         for number, rule in enumerate(site_rules):
             assert rule.site_check is not None
             for path, finding in SITE_CHECKS[rule.site_check].run(summaries):
@@ -487,7 +487,7 @@ class Engine:
                 if k is None:
                     continue
                 record = found.append(_result(rule, finding).model_dump_json().encode("utf-8"))
-                findings.setdefault(k, []).append((number, record))
+                findings.add(k, number, record)
         return findings
 
     def _settle(self, page: PageReport, findings: list[tuple[int, int]], found: RecordFile | None = None) -> None:
@@ -554,16 +554,21 @@ class Engine:
         for name in names:
             state = self.sites[name]
             units, positions = state.units, state.positions
-            order = sorted(range(len(state.records)), key=lambda i: (rank[units[i]], positions[i]))
+            # Run order: by (unit rank, position), as one int (positions stay far below 2**40), into an
+            # array: a site's per-page lists are the site phase's memory (ints of their own, 36 bytes
+            # each in a list, 8 in an array).
+            order = array("q", sorted(range(len(state.records)), key=lambda i: rank[units[i]] << 40 | positions[i]))
             summaries: list[StoredSummary] = []
             urls: list[str] = []
             ai_labels, consent = site_summaries(
-                _read_back(self._summaries, [state.summaries[i] for i in order], summaries, urls))
+                _read_back(self._summaries, array("q", (state.summaries[i] for i in order)), summaries, urls))
             if len(summaries) != len(order):
                 raise AssertionError("the site summary did not read every page")
             findings = self._site_findings(summaries, files.findings)
             self._summaries.forget()
-            final = sorted(range(len(order)), key=lambda k: (urls[k], summaries[k].path))
+            # Report order: by URL, then path (two stable sorts: no key tuple per page).
+            final = sorted(range(len(order)), key=lambda k: summaries[k].path)
+            final.sort(key=urls.__getitem__)
             site_totals = state.totals.model_copy(deep=True)  # finish may run again: keep the arrival counts
             failing = state.failing
             unused: list[tuple[str, int, str, tuple[str, ...]]] = []
@@ -576,7 +581,7 @@ class Engine:
                     continue
                 page = PageReport.model_validate_json(raw.get(record))
                 count_page(site_totals, page, -1)
-                self._settle(page, findings[k], files.findings)
+                self._settle(page, findings.of(k), files.findings)
                 count_page(site_totals, page)
                 failing = failing or _fails(page, self.options.fail_on)
                 unused.extend(_unused(page))

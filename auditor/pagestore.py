@@ -324,9 +324,11 @@ class SummaryFile:
     def read(self, numbers: Iterable[int]) -> Iterator[tuple[StoredSummary, str, PageSummary]]:
         """Each page's summary as the site checks see it, its URL and its whole summary, in the
         given order: one pass over the file for all that the site phase reads of every page."""
-        chosen = list(numbers)
+        chosen = numbers if isinstance(numbers, (list, array)) else list(numbers)
         for number, data in zip(chosen, self.file.stream(chosen), strict=True):
             url, summary = _url_and_summary(data)
+            if url == summary.url:  # one string for both (the site phase keeps both for every page)
+                url = summary.url
             yield StoredSummary(self, number, summary), url, summary
 
     def full(self, number: int) -> PageSummary:

@@ -50,6 +50,47 @@ class SiteDone:
     unused: Unused
 
 
+class PageFindings:
+    """A site's findings by page, for the site phase: what `_site_findings` found, as (site rule
+    index, record number) pairs per page, in the order they were added. Kept as arrays (a list per
+    page with tuples in it cost about 100 bytes a finding: at 10,000 pages of one site, 2 MB of the
+    site phase's memory), chained per page: 8 bytes a page and 12 a finding, nothing sorted."""
+
+    __slots__ = ("_first", "_last", "_next", "_values")
+
+    def __init__(self, pages: int) -> None:
+        self._first = array("i", [-1]) * pages
+        self._last = array("i", [-1]) * pages
+        self._next = array("i")
+        self._values = array("q")
+
+    def add(self, page: int, rule: int, record: int) -> None:
+        at = len(self._values)
+        self._values.append(record << 16 | rule)  # site rules number far below 2**16
+        self._next.append(-1)
+        if self._first[page] < 0:
+            self._first[page] = at
+        else:
+            self._next[self._last[page]] = at
+        self._last[page] = at
+
+    def __contains__(self, page: int) -> bool:
+        return self._first[page] >= 0
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def of(self, page: int) -> list[tuple[int, int]]:
+        """The page's (site rule index, record number) pairs, in the order they were added."""
+        found: list[tuple[int, int]] = []
+        at = self._first[page]
+        while at >= 0:
+            value = self._values[at]
+            found.append((value & 0xFFFF, value >> 16))
+            at = self._next[at]
+        return found
+
+
 # What a forked process sends back per site: the report without pages or consent record, the
 # range of its pages in the settled file, the number of its consent record (None: none), failing, unused.
 _Sent = tuple[SiteReport, Sequence[int], int | None, bool, Unused]

@@ -8,6 +8,7 @@ the reporters run (the peak must not grow with the number of pages as the report
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 import tracemalloc
@@ -16,7 +17,9 @@ from pathlib import Path
 
 from test_pagestore import _engine, _template, copy_page
 
+from auditor.analysis.summary import AuthorNote
 from auditor.engine import AuditedPage, Engine, run
+from auditor.facts.model import SourceLocation
 from auditor.inputs.files import discover
 from auditor.models import SiteReport, site_consent
 from auditor.writer import write_reports
@@ -131,3 +134,39 @@ def test_trackers_by_page_stays_on_disk_until_a_report_reads_it(tmp_path: Path) 
     assert all(f"<code>{page}</code>" in html for page in consent.trackers_by_page)
     loaded = SiteReport.model_validate(written)  # a report read from JSON holds its own
     assert site_consent(loaded) is loaded.consent and loaded.consent == consent
+
+
+def test_site_phase_of_one_big_site_keeps_little_per_page(tmp_path: Path) -> None:
+    """One site of many pages, each signed by the same staff writer (ATT005 judges every byline)
+    and with teasers to other pages of the site (AIL009/AIL010 join them): the site checks find
+    something on every page. Their memory must stay a few hundred bytes a page: once a byline was
+    held with its location until the check ended (2 KB a page; 300 MB at 100,000 pages of one site)."""
+
+    def engine_with(n: int) -> Engine:
+        engine = _engine()
+        template = _template(engine)
+        teaser = template.summary.teasers[0]
+        for k in range(n):
+            item = copy_page(template, f"crawl.warc.gz#{k * 1000}", f"https://example.org/2024/story-{k}")
+            location = SourceLocation("article > p.byline", 40 + k % 7, 3, f"By Jane Q. Writer, staff {k}")
+            item.summary.authors = [AuthorNote("Jane Q. Writer", "person", False, location)]
+            item.summary.teasers = [dataclasses.replace(teaser, url=f"https://example.org/2024/story-{(k + j) % n}")
+                                    for j in (1, 2)]
+            engine.add(item, (((0, "crawl.warc.gz"),), k))
+        return engine
+
+    def peak(n: int) -> int:
+        engine = engine_with(n)
+
+        def finish() -> None:
+            with engine.finish() as result:
+                pages = result.sites["example.org"].pages
+                assert len(pages) == n
+                assert any(r.code == "ATT005" for r in pages[n // 2].results)
+
+        return _traced(finish)[1]
+
+    peak(30)  # warm-up
+    small, big = peak(200), peak(1000)
+    growth = (big - small) / 800
+    assert growth < 1000, f"the site phase's peak grows by {growth:.0f} bytes per page of the site"

@@ -18,7 +18,7 @@ from auditor.engine import Engine, Options, RunResult
 from auditor.inputs.files import discover
 from auditor.rulepacks import load_packs, select_rules
 from auditor.shards import unit_order
-from auditor.sitephase import can_fork, share
+from auditor.sitephase import PageFindings, can_fork, share
 from auditor.writer import write_reports
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="the site phase forks on Linux only")
@@ -95,3 +95,15 @@ def test_sites_are_shared_by_weight() -> None:
     assert share([10, 1, 1, 1, 9], 2) == [[0, 2], [1, 3, 4]]  # loads 11 and 11
     assert share([5], 3) == [[0]]  # no empty share
     assert sorted(k for g in share(list(range(20)), 4) for k in g) == list(range(20))
+
+
+def test_page_findings_keep_each_page_s_findings_in_the_order_added() -> None:
+    findings = PageFindings(5)
+    added = [(3, 0, 17), (1, 2, 4), (3, 1, 2**40), (3, 0, 18), (0, 4, 0)]
+    for page, rule, record in added:
+        findings.add(page, rule, record)
+    assert len(findings) == 5
+    assert [page in findings for page in range(5)] == [True, True, False, True, False]
+    assert findings.of(3) == [(0, 17), (1, 2**40), (0, 18)]
+    assert findings.of(1) == [(2, 4)]
+    assert findings.of(2) == []

@@ -11,7 +11,6 @@ from email.utils import parsedate_to_datetime
 
 from auditor.config import MarkdownKeys
 from auditor.facts.html import gather_html
-from auditor.facts.markdown import gather_markdown
 from auditor.facts.model import PageFacts
 from auditor.facts.text import LabelClassifier, gather_text
 from auditor.inputs.decode import decode_page
@@ -48,6 +47,9 @@ def gather_page(
         if is_html:
             gather_html(text, facts)
         else:  # rendered, then gathered as HTML; front matter keys from [tool.auditor.markdown]
+            # Imported here: markdown-it is needed only by Markdown inputs (20 ms of every start).
+            from auditor.facts.markdown import gather_markdown
+
             gather_markdown(text, facts, markdown_keys)
         canonical = next((m.value for m in facts.meta if m.key == "link:canonical"), None)
         og_url = next((m.value for m in facts.meta if m.key == "og:url"), None)

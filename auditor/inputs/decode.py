@@ -10,8 +10,6 @@ from __future__ import annotations
 import codecs
 import re
 
-from bs4.dammit import UnicodeDammit
-
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -74,6 +72,10 @@ def decode_page(data: bytes, is_html: bool = True, declared: str | None = None) 
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    # Imported here: bs4 takes 45 ms to import (its CSS selector parser), once per process, and
+    # nearly every page is decoded before it is needed.
+    from bs4.dammit import UnicodeDammit
+
     dammit = UnicodeDammit(data, is_html=is_html)
     guess = str(dammit.original_encoding or "")
     if dammit.unicode_markup is not None and guess and not _latin_family(guess):
