@@ -23,7 +23,7 @@ import threading
 import traceback
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import FrameType
@@ -602,7 +602,7 @@ class Engine:
             yield SiteDone(report, failing, unused)
 
 
-def _read_back(file: SummaryFile, numbers: list[int], summaries: list[StoredSummary],
+def _read_back(file: SummaryFile, numbers: Sequence[int], summaries: list[StoredSummary],
                urls: list[str]) -> Iterator[PageSummary]:
     """A site's whole summaries, for its AI-label and consent summary, read in one pass that also
     fills `summaries` (what the site checks read) and `urls` (the report's sort key)."""
