@@ -26,6 +26,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import FrameType
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,6 +42,7 @@ from auditor.checks import CHECKS, SITE_CHECKS, Finding
 from auditor.checks.registry import Check
 from auditor.config import Config
 from auditor.facts.gather import gather_page
+from auditor.facts.text import LabelClassifier
 from auditor.inputs.files import PageSource, RawPage
 from auditor.inputs.stream import InputItem, SkippedRecord, read_source
 from auditor.inputs.urls import NO_SITE, mirror_url, site_file_stem, site_of
@@ -229,9 +231,6 @@ class Engine:
         self.packs = packs
         self.rules = rules
         self.options = options
-        self.lexicon: Lexicon = load_lexicon()
-        self.vocabulary: ConsentVocabulary = load_vocabulary()
-        self.classify = label_block_classifier(self.lexicon)
         # Pages go to disk as they are added (see SiteState); the store is removed by RunResult.close,
         # or at exit.
         self.store = PageStore()
@@ -253,6 +252,20 @@ class Engine:
             for rule in rules if rule.check is not None  # site-only rules get their outcome later
         ]
         self.site_rules: list[RuleSpec] = [rule for rule in rules if rule.site_check]
+
+    # The word lists are loaded when a page is first audited: the main process of a parallel run
+    # audits none, and loading them (a quarter of a second) delayed its start.
+    @cached_property
+    def lexicon(self) -> Lexicon:
+        return load_lexicon()
+
+    @cached_property
+    def vocabulary(self) -> ConsentVocabulary:
+        return load_vocabulary()
+
+    @cached_property
+    def classify(self) -> LabelClassifier:
+        return label_block_classifier(self.lexicon)
 
     # -- page phase: audit and return ----------------------------------------------------------
     def audit_unit(self, source: PageSource, page_seconds: float = 0.0, replace: Mapping[int, str] | None = None,
