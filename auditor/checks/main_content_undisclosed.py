@@ -49,7 +49,8 @@ def main_content_undisclosed_site(pages: list[PageSummary]) -> Iterator[tuple[st
     if not labelled:
         return
     for page in pages:
-        if page.main is None or page.main_disclosed or page.ai_labels > 0:
+        # `main` last: a stored summary reads it from disk, the other two are in memory.
+        if page.main_disclosed or page.ai_labels > 0 or page.main is None:
             continue
         others = [p for p in labelled if p.path != page.path]
         if not others:
