@@ -582,7 +582,7 @@ class Engine:
             # Report order: by URL, then path (two stable sorts: no key tuple per page).
             final = sorted(range(len(order)), key=lambda k: summaries[k].path)
             final.sort(key=urls.__getitem__)
-            site_totals = state.totals.model_copy(deep=True)  # finish may run again: keep the arrival counts
+            site_totals = copy_totals(state.totals)  # finish may run again: keep the arrival counts
             failing = state.failing
             unused: list[tuple[str, int, str, tuple[str, ...]]] = []
             first = len(settled)
@@ -599,7 +599,7 @@ class Engine:
                 failing = failing or _fails(page, self.options.fail_on)
                 unused.extend(_unused(page))
                 settled.append(page.model_dump_json().encode("utf-8"))
-            _drop_zero_counts(site_totals)
+            drop_zero_counts(site_totals)
             errors = _sorted_errors(state.errors, state.error_keys)
             site_totals.pages, site_totals.errors = len(final), len(errors)
             report = SiteReport(
@@ -689,33 +689,60 @@ def totals(pages: Iterable[PageReport], errors: list[InputError]) -> Totals:
 
 def count_page(t: Totals, page: PageReport, sign: int = 1) -> None:
     """Add one page's results to the counts (not to `pages`); with sign -1, take them out again
-    (then `_drop_zero_counts` before the totals are shown)."""
+    (then `drop_zero_counts` before the totals are shown)."""
+    by_rule = t.by_rule
     # A rule that did not apply leaves no result; count it from the page's rule outcomes.
     for code, outcome in page.rule_outcomes.items():
         if outcome == Outcome.inapplicable:
             t.by_outcome["inapplicable"] = t.by_outcome.get("inapplicable", 0) + sign
-            rule_counts = t.by_rule.setdefault(code, {})
-            rule_counts["inapplicable"] = rule_counts.get("inapplicable", 0) + sign
+            _count_rule(by_rule, code, "inapplicable", sign)
     for r in page.results:
         t.by_outcome[r.outcome.value] = t.by_outcome.get(r.outcome.value, 0) + sign
-        rule = t.by_rule.setdefault(r.code, {})
-        rule[r.outcome.value] = rule.get(r.outcome.value, 0) + sign
+        _count_rule(by_rule, r.code, r.outcome.value, sign)
         if r.outcome == Outcome.violation:
             t.by_severity[r.severity.value] = t.by_severity.get(r.severity.value, 0) + sign
             t.by_category[r.category.value] = t.by_category.get(r.category.value, 0) + sign
 
 
-def _drop_zero_counts(t: Totals) -> None:
+# A rule's counts (`Totals.by_rule[code]`, {"pass": 1} ...) are never changed in place but replaced,
+# and small ones are shared: the counts of small sites repeat, and a run where nearly every page is
+# a site of its own (a Common Crawl segment) kept some 45 of these dicts per site, 8 KB of its 10.
+# Shared only when every count is small, so that the table stays small however big the run
+# (not every step of a big site's counts, which would grow with its pages).
+_SMALL_COUNT = 4
+_SHARED_COUNTS: dict[tuple[tuple[str, int], ...], dict[str, int]] = {}
+
+
+def _shared(counts: dict[str, int]) -> dict[str, int]:
+    if len(counts) > 3 or any(v > _SMALL_COUNT or v < 0 for v in counts.values()):
+        return counts
+    key = tuple(counts.items())  # in insertion order: equal dicts in another order stay apart
+    found = _SHARED_COUNTS.get(key)
+    if found is None:
+        found = _SHARED_COUNTS[key] = counts
+    return found
+
+
+def _count_rule(by_rule: dict[str, dict[str, int]], code: str, outcome: str, n: int) -> None:
+    old = by_rule.get(code)
+    new = dict(old) if old else {}
+    new[outcome] = new.get(outcome, 0) + n
+    by_rule[code] = _shared(new)
+
+
+def drop_zero_counts(t: Totals) -> None:
     """Counts taken back to zero leave no key, as if never counted (counts only ever start at one)."""
     for counts in (t.by_outcome, t.by_severity, t.by_category):
         for key in [k for k, v in counts.items() if v == 0]:
             del counts[key]
     for code in list(t.by_rule):
         rule = t.by_rule[code]
-        for key in [k for k, v in rule.items() if v == 0]:
-            del rule[key]
-        if not rule:
-            del t.by_rule[code]
+        if 0 in rule.values():
+            kept = {k: v for k, v in rule.items() if v != 0}
+            if kept:
+                t.by_rule[code] = _shared(kept)
+            else:
+                del t.by_rule[code]
 
 
 def add_totals(into: Totals, t: Totals) -> None:
@@ -724,10 +751,23 @@ def add_totals(into: Totals, t: Totals) -> None:
                          (into.by_category, t.by_category)):
         for key, value in theirs.items():
             mine[key] = mine.get(key, 0) + value
+    by_rule = into.by_rule
     for code, counts in t.by_rule.items():
-        rule = into.by_rule.setdefault(code, {})
+        old = by_rule.get(code)
+        if old is None:
+            by_rule[code] = _shared(dict(counts))
+            continue
+        new = dict(old)
         for key, value in counts.items():
-            rule[key] = rule.get(key, 0) + value
+            new[key] = new.get(key, 0) + value
+        by_rule[code] = _shared(new)
+
+
+def copy_totals(t: Totals) -> Totals:
+    """A copy whose counts can be changed (through the functions above) without changing `t`'s:
+    the per-rule counts are shared, since they are never changed in place."""
+    return t.model_copy(update={"by_outcome": dict(t.by_outcome), "by_severity": dict(t.by_severity),
+                                "by_category": dict(t.by_category), "by_rule": dict(t.by_rule)})
 
 
 def _unused(page: PageReport) -> list[tuple[str, int, str, tuple[str, ...]]]:
