@@ -624,9 +624,10 @@ def available_mb() -> float | None:
 
 def compile_package() -> None:
     """Write the package's bytecode before anything is timed. Users run an installed package, whose
-    modules pip compiled at install; an editable install run with PYTHONDONTWRITEBYTECODE=1 (as this
-    project's CI machines set it) compiles every module from source at every start instead: 0.3 s
-    more in each process, the main one and the workers' fork server alike."""
+    modules pip compiled at install. The timed runs get PYTHONDONTWRITEBYTECODE=1 (`run_cli`: a run
+    leaves nothing in the checkout), and this project's machines set it too; without bytecode written
+    beforehand an editable install compiles every module from source at every start: 0.3 s more in
+    each process, the main one and the workers' fork server alike."""
     import compileall
 
     compileall.compile_dir(ROOT / "auditor", quiet=1)
