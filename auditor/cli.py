@@ -163,7 +163,7 @@ def audit(
         if shards is not None and not keep_shards:
             shards.remove()  # the reports are written: the shards are no longer needed
         index = bundle.index
-        for error in index.errors + [e for s in bundle.sites.values() for e in s.errors]:
+        for error in index.errors + bundle.site_errors:
             click.echo(f"auditor: input error: {error.path}: {error.error}", err=True)
         for path, line, kind, sup_codes in result.unused_suppressions:
             codes = " ".join(sup_codes) or "(all rules)"
@@ -621,10 +621,11 @@ def report_merge(shards: tuple[Path, ...], out_dir: Path, formats: tuple[str, ..
     try:
         bundle = _with_baseline(result, None, None, None)
         n_files = _write_outputs(bundle, out_dir, chosen, None, quiet, jobs or os.cpu_count() or 1)
+        errors = bundle.index.errors + bundle.site_errors  # read before the store is removed
     finally:
         result.close()
     index = bundle.index
-    for error in index.errors + [e for s in bundle.sites.values() for e in s.errors]:
+    for error in errors:
         click.echo(f"auditor: input error: {error.path}: {error.error}", err=True)
     if not quiet:
         click.echo(f"{index.totals.pages} page(s) in {len(index.sites)} site(s) from {len(files)} shard(s), "

@@ -54,7 +54,6 @@ from auditor.models import (
     Outcome,
     PageReport,
     Result,
-    RuleInfo,
     RulePackInfo,
     Severity,
     SiteReport,
@@ -75,6 +74,7 @@ from auditor.pagestore import (
 from auditor.rulepacks import RulePack, RuleSpec
 from auditor.shards import SummaryModel, settled_summary, unit_order
 from auditor.sitephase import PARALLEL_SITES_MIN_PAGES, PageFindings, SiteDone, SiteFiles, can_fork, finish_forked
+from auditor.sitereports import ReportHead, StoredSite, StoredSites, site_record
 from auditor.timestamps import stamp_of_epoch
 
 # Where an item goes in the run: its input's path as a folder walk orders it (`shards.unit_order`),
@@ -109,16 +109,6 @@ class Skipped:
 
 
 UnitItem = AuditedPage | InputError | Skipped
-
-
-@dataclass(frozen=True, slots=True)
-class _ReportHead:
-    """What every report of a run starts with."""
-
-    tool: ToolInfo
-    packs: list[RulePackInfo]
-    generated_at: str | None
-    rules: list[RuleInfo]
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +175,7 @@ class RunResult:
     (or use it as a context manager) when the reports are written, to remove its files."""
 
     index: IndexReport
-    sites: dict[str, SiteReport]
+    sites: Mapping[str, SiteReport]  # by name, in name order: a run's are read from its store
     # Inline suppressions that silenced nothing: (path, line, kind, codes), in report order.
     unused_suppressions: list[tuple[str, int, str, tuple[str, ...]]] = field(default_factory=list)
     store: PageStore | None = None
@@ -244,7 +234,7 @@ class Engine:
         # "record:conversion", "empty"): for the whole run, and by the site of the record's URL.
         self.skipped: dict[str, int] = {}
         self.skipped_by_site: dict[str, dict[str, int]] = {}
-        self._finishes = 0
+        self._finished = False
         self._arrival = 0  # items added without a place (audit_item, audit_raw): kept in call order
         # Each page check with its parameters, validated once per run rather than once per page.
         self.page_checks: list[tuple[RuleSpec, Check[Any], BaseModel]] = [
@@ -517,41 +507,47 @@ class Engine:
 
     def finish(self, jobs: int = 1) -> RunResult:
         """The site phase and the reports, one site at a time and one page at a time: the pages are
-        settled from the spill file into another in report order, which the site reports read.
+        settled from the spill file into another in report order, which the site reports read, and
+        each site report is written to the page store (`auditor.sitereports`) as it is made.
         With `jobs` over 1 and enough pages, on Linux, the sites are shared out between this process
         and forked ones (`sitephase`), each writing its own files."""
-        head = _ReportHead(ToolInfo(version=__version__), [p.info() for p in self.packs], _generated_at(),
-                           [r.info() for r in self.rules])
+        if self._finished:
+            raise RuntimeError("Engine.finish runs once: it hands each site over to its report as it goes")
+        self._finished = True
+        head = ReportHead(ToolInfo(version=__version__), [p.info() for p in self.packs], _generated_at(),
+                          [r.info() for r in self.rules], self.options.fail_on)
         rank = {u: r for r, u in enumerate(sorted(range(len(self._unit_orders)), key=self._unit_orders.__getitem__))}
         names = sorted(self.sites)
-        self._finishes += 1  # forked processes name their files after it: a second finish writes new ones
-        own = SiteFiles(self.store.file(SETTLED_PAGES), self.store.file("findings"), "consent")
-        done: dict[str, SiteDone]
+        own = SiteFiles(self.store.file(SETTLED_PAGES), self.store.file("findings"), self.store.file("reports"),
+                        "consent")
+        done: dict[str, tuple[SiteDone, StoredSite]]
         pages = sum(len(state.records) for state in self.sites.values())
         if jobs > 1 and pages >= PARALLEL_SITES_MIN_PAGES and len(names) > 1 and can_fork():
             weights = [len(self.sites[name].records) + 1 for name in names]
             done = finish_forked(names, weights, jobs, lambda part, files: self._finish_sites(part, head, rank, files),
-                                 self.store, own, str(self._finishes))
+                                 self.store, own, "forked")
+            self.sites.clear()  # the forked processes had their copies
         else:
-            done = {site.report.site: site for site in self._finish_sites(names, head, rank, own)}
+            done = {site.site: (site, site.stored_in(self.store, own))
+                    for site in self._finish_sites(names, head, rank, own)}
         all_totals = Totals()
         failing = False
         unused: list[tuple[str, int, str, tuple[str, ...]]] = []
-        sites: dict[str, SiteReport] = {}
+        sites = StoredSites(head)
+        summaries_: list[SiteSummary] = []
         for name in names:  # in name order, as one process does it: the run's totals add up the same
-            site = done[name]
-            add_totals(all_totals, site.report.totals)
+            site, where = done.pop(name)
+            _share_counts(site.totals)  # a forked process's came through a pipe: each its own dicts
+            add_totals(all_totals, site.totals)
             failing = failing or site.failing
             unused.extend(site.unused)
-            sites[name] = site.report
+            sites.add(name, where)
+            stem = site_file_stem(name)
+            summaries_.append(SiteSummary(site=name, json_report=f"{stem}.json", html_report=f"{stem}.html",
+                                          totals=site.totals))
         orphans = _sorted_errors(self.orphan_errors, self.orphan_keys)
-        all_errors = sum(len(s.errors) for s in sites.values()) + len(orphans)
-        all_totals.pages, all_totals.errors = sum(len(s.pages) for s in sites.values()), all_errors
-        summaries_ = [
-            SiteSummary(site=name, json_report=f"{site_file_stem(name)}.json",
-                        html_report=f"{site_file_stem(name)}.html", totals=report.totals)
-            for name, report in sites.items()
-        ]
+        all_errors = sum(s.totals.errors for s in summaries_) + len(orphans)
+        all_totals.pages, all_totals.errors = sum(s.totals.pages for s in summaries_), all_errors
         index = IndexReport(
             tool=head.tool, rule_packs=head.packs, generated_at=head.generated_at, fail_on=self.options.fail_on,
             exit_code=2 if all_errors else 1 if failing else 0, totals=all_totals, sites=summaries_,
@@ -559,13 +555,13 @@ class Engine:
         )
         return RunResult(index, sites, unused, self.store)
 
-    def _finish_sites(self, names: list[str], head: _ReportHead, rank: dict[int, int],
+    def _finish_sites(self, names: list[str], head: ReportHead, rank: dict[int, int],
                       files: SiteFiles) -> Iterator[SiteDone]:
         """The site phase of these sites, one after the other, into `files`."""
         raw = self.store.file(RAW_PAGES)
         settled = files.settled
         for name in names:
-            state = self.sites[name]
+            state = self.sites.pop(name)  # what is left of the site is its report, on disk
             units, positions = state.units, state.positions
             # Run order: by (unit rank, position), as one int (positions stay far below 2**40), into an
             # array: a site's per-page lists are the site phase's memory (ints of their own, 36 bytes
@@ -582,7 +578,7 @@ class Engine:
             # Report order: by URL, then path (two stable sorts: no key tuple per page).
             final = sorted(range(len(order)), key=lambda k: summaries[k].path)
             final.sort(key=urls.__getitem__)
-            site_totals = copy_totals(state.totals)  # finish may run again: keep the arrival counts
+            site_totals = state.totals  # as counted on arrival: corrected below for the pages site checks add to
             failing = state.failing
             unused: list[tuple[str, int, str, tuple[str, ...]]] = []
             first = len(settled)
@@ -604,15 +600,16 @@ class Engine:
             site_totals.pages, site_totals.errors = len(final), len(errors)
             report = SiteReport(
                 tool=head.tool, rule_packs=head.packs, generated_at=head.generated_at, site=name,
-                fail_on=self.options.fail_on, totals=site_totals, rules=head.rules,
+                fail_on=head.fail_on, totals=site_totals, rules=head.rules,
                 pages=[], errors=errors, ai_labels=ai_labels, consent=consent,
-                skipped=dict(sorted(self.skipped_by_site.get(name, {}).items())),
+                skipped=dict(sorted(self.skipped_by_site.pop(name, {}).items())),
             )
-            cs = report.consent
-            if cs.trackers_by_page:  # an entry per page: on disk until a report reads it (site_consent)
-                cs.keep_trackers_on_disk(self.store.keep_json(files.consent, cs.trackers_by_page))
-            report.pages = StoredPages(settled, range(first, len(settled)))
-            yield SiteDone(report, failing, unused)
+            trackers: int | None = None
+            if consent.trackers_by_page:  # an entry per page: a record of its own, read when a report asks
+                trackers = self.store.keep_json(files.consent, consent.trackers_by_page).number
+                consent.keep_trackers_on_disk(None)
+            yield SiteDone(name, report.totals, failing, unused, files.reports.append(site_record(report)),
+                           range(first, len(settled)), trackers)
 
 
 def _read_back(file: SummaryFile, numbers: Sequence[int], summaries: list[StoredSummary],
@@ -730,6 +727,13 @@ def _count_rule(by_rule: dict[str, dict[str, int]], code: str, outcome: str, n: 
     by_rule[code] = _shared(new)
 
 
+def _share_counts(t: Totals) -> None:
+    """Share a site's small per-rule counts with equal ones (`_shared`), in place."""
+    by_rule = t.by_rule
+    for code, counts in by_rule.items():
+        by_rule[code] = _shared(counts)  # the same keys: the dict does not change size
+
+
 def drop_zero_counts(t: Totals) -> None:
     """Counts taken back to zero leave no key, as if never counted (counts only ever start at one)."""
     for counts in (t.by_outcome, t.by_severity, t.by_category):
@@ -761,13 +765,6 @@ def add_totals(into: Totals, t: Totals) -> None:
         for key, value in counts.items():
             new[key] = new.get(key, 0) + value
         by_rule[code] = _shared(new)
-
-
-def copy_totals(t: Totals) -> Totals:
-    """A copy whose counts can be changed (through the functions above) without changing `t`'s:
-    the per-rule counts are shared, since they are never changed in place."""
-    return t.model_copy(update={"by_outcome": dict(t.by_outcome), "by_severity": dict(t.by_severity),
-                                "by_category": dict(t.by_category), "by_rule": dict(t.by_rule)})
 
 
 def _unused(page: PageReport) -> list[tuple[str, int, str, tuple[str, ...]]]:

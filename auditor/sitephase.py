@@ -4,9 +4,9 @@ Why: after the workers are done, the site phase (site checks, each page settled 
 ran in the main process alone, a second or so per 2,000 pages with every other core idle. Sites are
 independent there, so each process takes a share of them (the biggest first, each to the least
 loaded process), with files of its own in the run's page store: the settled pages, the site
-findings and the consent records. A forked process sends back its site reports without their pages
-(a range of its settled file), and where its files end; the main process adopts those files
-(`PageStore.adopt`) and the reports read their pages from there, as from its own.
+findings, the consent records and the site reports (`auditor.sitereports`). A forked process sends
+back, per site, its counts and where its report is in those files, and where its files end; the main
+process adopts those files (`PageStore.adopt`) and reads the reports from there, as from its own.
 
 Linux only, as for the report writers (`auditor.writer`, `auditor.forking`): a forked child is safe there.
 """
@@ -16,13 +16,14 @@ from __future__ import annotations
 import multiprocessing
 import traceback
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from auditor.forking import can_fork, share
-from auditor.models import SiteReport
-from auditor.pagestore import PageStore, RecordFile, StoredPages, StoredRecord
+from auditor.models import Totals
+from auditor.pagestore import PageStore, RecordFile
+from auditor.sitereports import StoredSite
 
 # Below this many pages in a run, forking costs more than it saves.
 PARALLEL_SITES_MIN_PAGES = 300
@@ -32,22 +33,32 @@ Unused = list[tuple[str, int, str, tuple[str, ...]]]  # inline suppressions that
 
 @dataclass(frozen=True, slots=True)
 class SiteFiles:
-    """Where one process's share of the site phase writes: settled pages, site findings, and the
-    name of the record file for what a site report keeps on disk (`PageStore.keep_json`)."""
+    """Where one process's share of the site phase writes: settled pages, site findings, site
+    reports, and the name of the record file for consent trackers (`PageStore.keep_json`)."""
 
     settled: RecordFile
     findings: RecordFile
+    reports: RecordFile
     consent: str
 
 
 @dataclass(slots=True)
 class SiteDone:
-    """A site after the site phase: its report (pages in a record file), whether a page fails the
-    run, and its unused inline suppressions."""
+    """A site after the site phase: its counts, whether a page fails the run, its unused inline
+    suppressions, and where its report is in its process's `SiteFiles`: the report's record, its
+    pages' records in the settled file, its trackers' record in the consent file (None: none)."""
 
-    report: SiteReport
+    site: str
+    totals: Totals
     failing: bool
     unused: Unused
+    report: int
+    pages: range
+    trackers: int | None
+
+    def stored_in(self, store: PageStore, files: SiteFiles) -> StoredSite:
+        consent = store.file(files.consent) if self.trackers is not None else None
+        return StoredSite(files.reports, self.report, files.settled, self.pages, consent, self.trackers)
 
 
 class PageFindings:
@@ -91,17 +102,14 @@ class PageFindings:
         return found
 
 
-# What a forked process sends back per site: the report without pages or consent record, the
-# range of its pages in the settled file, the number of its consent record (None: none), failing, unused.
-_Sent = tuple[SiteReport, Sequence[int], int | None, bool, Unused]
 RunPart = Callable[[list[str], SiteFiles], Iterator[SiteDone]]
 
 
 def finish_forked(names: list[str], weights: list[int], jobs: int, run_part: RunPart, store: PageStore,
-                  own: SiteFiles, tag: str) -> dict[str, SiteDone]:
+                  own: SiteFiles, tag: str) -> dict[str, tuple[SiteDone, StoredSite]]:
     """Run the site phase of `names` (in name order) in `jobs` processes: this one into `own`, the
-    forked ones into files named after `tag` and their number. Every site done, by name; on a
-    failure anywhere, the first one is raised once every process has ended."""
+    forked ones into files named after `tag` and their number. Every site done and where its report
+    is, by name; on a failure anywhere, the first one is raised once every process has ended."""
     parts = [[names[k] for k in group] for group in share(weights, jobs)]
     context = multiprocessing.get_context("fork")
     children: list[tuple[multiprocessing.process.BaseProcess, Connection, str]] = []
@@ -113,10 +121,10 @@ def finish_forked(names: list[str], weights: list[int], jobs: int, run_part: Run
         child.start()
         send.close()
         children.append((child, receive, name))
-    done: dict[str, SiteDone] = {}
+    done: dict[str, tuple[SiteDone, StoredSite]] = {}
     failure: BaseException | None = None
     try:
-        done.update((site.report.site, site) for site in run_part(parts[0], own))
+        done.update((site.site, (site, site.stored_in(store, own))) for site in run_part(parts[0], own))
     except BaseException as exc:  # the children still run: wait for them before raising
         failure = exc
     for child, receive, name in children:
@@ -127,7 +135,7 @@ def finish_forked(names: list[str], weights: list[int], jobs: int, run_part: Run
         child.join()
         receive.close()
         if message[0] == "ok":
-            done.update(_adopt(store, name, message[1], message[2], message[3]))
+            done.update(_adopt(store, name, *message[1:]))
         elif failure is None:
             failure = RuntimeError(f"a site phase process died (exit code {child.exitcode}) before it finished"
                                    if message[0] == "died" else f"a site phase process failed:\n{message[1]}")
@@ -136,44 +144,36 @@ def finish_forked(names: list[str], weights: list[int], jobs: int, run_part: Run
     return done
 
 
-def _files(tag: str) -> tuple[str, str, str]:
-    return f"settled.{tag}", f"findings.{tag}", f"consent.{tag}"
+def _files(tag: str) -> tuple[str, str, str, str]:
+    return f"settled.{tag}", f"findings.{tag}", f"reports.{tag}", f"consent.{tag}"
 
 
 def _run_child(part: list[str], run_part: RunPart, store: PageStore, tag: str, send: Connection) -> None:
-    """A forked process: its sites, then ("ok", sites, settled file, consent file) or what failed."""
+    """A forked process: its sites, then ("ok", sites, and where its settled, report and consent
+    files end) or what failed."""
     try:
-        settled_name, findings_name, consent_name = _files(tag)
-        files = SiteFiles(store.file(settled_name), store.file(findings_name), consent_name)
-        sent: list[_Sent] = []
-        for site in run_part(part, files):
-            report = site.report
-            pages = report.pages
-            assert isinstance(pages, StoredPages)
-            stored = report.consent.stored_trackers()
-            report.consent.keep_trackers_on_disk(None)
-            report.pages = []
-            sent.append((report, pages.numbers, stored.number if isinstance(stored, StoredRecord) else None,
-                         site.failing, site.unused))
-        consent = store.file(consent_name).written() if any(s[2] is not None for s in sent) else None
-        send.send(("ok", sent, files.settled.written(), consent))
+        settled_name, findings_name, reports_name, consent_name = _files(tag)
+        files = SiteFiles(store.file(settled_name), store.file(findings_name), store.file(reports_name), consent_name)
+        sent = list(run_part(part, files))
+        consent = store.file(consent_name).written() if any(s.trackers is not None for s in sent) else None
+        send.send(("ok", sent, files.settled.written(), files.reports.written(), consent))
     except BaseException:
         send.send(("bug", traceback.format_exc()))
     finally:
         send.close()
 
 
-def _adopt(store: PageStore, tag: str, sent: list[_Sent], settled: tuple[array[int], int],
-           consent: tuple[array[int], int] | None) -> Iterator[tuple[str, SiteDone]]:
-    """A forked process's sites, their pages and consent records read from the files it wrote."""
-    settled_name, _, consent_name = _files(tag)
+def _adopt(store: PageStore, tag: str, sent: list[SiteDone], settled: tuple[array[int], int],
+           reports: tuple[array[int], int],
+           consent: tuple[array[int], int] | None) -> Iterator[tuple[str, tuple[SiteDone, StoredSite]]]:
+    """A forked process's sites, and where their reports are in the files it wrote."""
+    settled_name, _, reports_name, consent_name = _files(tag)
     settled_file = store.adopt(settled_name, settled)
+    reports_file = store.adopt(reports_name, reports)
     consent_file = store.adopt(consent_name, consent) if consent is not None else None
-    for report, numbers, record, failing, unused in sent:
-        report.pages = StoredPages(settled_file, numbers)
-        if record is not None and consent_file is not None:
-            report.consent.keep_trackers_on_disk(StoredRecord(consent_file, record))
-        yield report.site, SiteDone(report, failing, unused)
+    for site in sent:
+        yield site.site, (site, StoredSite(reports_file, site.report, settled_file, site.pages,
+                                           consent_file if site.trackers is not None else None, site.trackers))
 
 
 __all__ = ["PARALLEL_SITES_MIN_PAGES", "SiteDone", "SiteFiles", "can_fork", "finish_forked", "share"]

@@ -27,8 +27,8 @@ from auditor.forking import can_fork, share
 from auditor.models import SiteReport
 from auditor.report.baseline import BaselineCheck
 from auditor.report.bundle import Body, ReportSet, body_chunks
-from auditor.report.formats import DEFAULT_FORMATS, FormatError, collect
-from auditor.report.write import site_json_chunks, to_json, write_atomic, write_temporary
+from auditor.report.formats import DEFAULT_FORMATS, FormatError, collect, site_json_body
+from auditor.report.write import index_json_chunks, site_json_chunks, write_atomic, write_temporary
 
 
 @dataclass(frozen=True)
@@ -75,11 +75,11 @@ def emit_reports(bundle: ReportSet, out_dir: Path, formats: Sequence[str] = DEFA
     tasks: list[tuple[str, Body, int]] = [(name, body, weights.get(name, 1)) for name, body in output.files.items()]
     if json_names:
         names = {s.site: s.json_report for s in bundle.index.sites}
-        tasks.extend((names[site], partial(site_json_chunks, report), len(report.pages) + 1)
-                     for site, report in bundle.sites.items())
+        tasks.extend((names[site], partial(site_json_body, bundle.sites, site), weights[names[site]])
+                     for site in bundle.sites)
     pending: list[tuple[Path, Path]] = []  # (temporary file, report file)
     try:
-        pages = sum(len(report.pages) for report in bundle.sites.values())
+        pages = bundle.index.totals.pages
         workers = min(jobs, sum(1 for _, body, _ in tasks if not isinstance(body, str)))
         if workers > 1 and pages >= PARALLEL_WRITE_MIN_PAGES and can_fork():
             pending.extend(_write_forked(tasks, out_dir, workers))
@@ -91,7 +91,7 @@ def emit_reports(bundle: ReportSet, out_dir: Path, formats: Sequence[str] = DEFA
                 os.replace(*done)
                 pending.remove(done)
                 written.append(done[1])
-            written.append(write_atomic(out_dir, "index.json", to_json(bundle.index)))
+            written.append(write_atomic(out_dir, "index.json", index_json_chunks(bundle.index)))
         while pending:
             tmp, target = pending[0]
             os.replace(tmp, target)
@@ -108,11 +108,11 @@ PARALLEL_WRITE_MIN_PAGES = 300
 
 
 def _weights(bundle: ReportSet) -> dict[str, int]:
-    """The site reports' shares of the writing work (their site's pages); other files count 1."""
+    """The site reports' shares of the writing work (their site's pages, counted in the index: a
+    run's site reports are not read for it); other files count 1."""
     weights: dict[str, int] = {}
     for summary in bundle.index.sites:
-        pages = len(bundle.sites[summary.site].pages) + 1
-        weights[summary.html_report] = weights[summary.json_report] = pages
+        weights[summary.html_report] = weights[summary.json_report] = summary.totals.pages + 1
     return weights
 
 

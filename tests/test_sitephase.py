@@ -19,6 +19,7 @@ from auditor.inputs.files import discover
 from auditor.rulepacks import load_packs, select_rules
 from auditor.shards import unit_order
 from auditor.sitephase import PageFindings, can_fork, share
+from auditor.sitereports import StoredSites
 from auditor.writer import write_reports
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="the site phase forks on Linux only")
@@ -69,8 +70,16 @@ def test_sites_shared_out_give_the_same_reports(pages: Path, tmp_path: Path, mon
     with _audit(pages, 3) as three:
         # The forked processes' settled pages are read from the files they wrote.
         files = {Path(str(report.pages._file.path)).name for report in three.sites.values()}  # type: ignore[attr-defined]
-        assert {"settled.records", "settled.1.1.records", "settled.1.2.records"} <= files
+        assert {"settled.records", "settled.forked.1.records", "settled.forked.2.records"} <= files
         assert any(report.consent.stored_trackers() is not None for report in three.sites.values())
+        # The site reports are on disk (`auditor.sitereports`), each read anew when asked for.
+        sites = three.sites
+        assert isinstance(sites, StoredSites) and list(sites) == sorted(sites)
+        name = next(iter(sites))
+        assert sites[name] is not sites[name] and sites[name] == sites[name]
+        counts = [sites.page_count(n) for n in sites]
+        assert counts == [len(sites[n].pages) for n in sites] and sum(counts) == three.index.totals.pages
+        assert [sites.page_count(f"site{s}.example") for s in range(4)] == [3, 6, 9, 12]
         write_reports(three, tmp_path / "three", formats)
         assert three.unused_suppressions == one.unused_suppressions and three.index == one.index
     assert _files(tmp_path / "one") == _files(tmp_path / "three")
@@ -89,6 +98,16 @@ def test_a_site_phase_process_that_fails_is_raised(pages: Path, monkeypatch: pyt
     monkeypatch.setattr(Engine, "_finish_sites", failing)
     with pytest.raises(RuntimeError, match=r"a site phase process failed:[\s\S]*broken in a forked process"):
         _audit(pages, 2)
+
+
+def test_finish_runs_once(pages: Path) -> None:
+    packs = load_packs()
+    engine = Engine(packs, select_rules(packs), Options())
+    engine.audit_source(next(iter(discover([str(pages)]))))
+    with engine.finish() as result:
+        assert len(result.sites) == 1
+        with pytest.raises(RuntimeError, match="runs once"):
+            engine.finish()
 
 
 def test_sites_are_shared_by_weight() -> None:

@@ -24,7 +24,7 @@ from fastwarc.warc import WarcRecord, WarcRecordType
 from PIL import Image
 
 from auditor.cli import main
-from auditor.engine import Engine, Options, run
+from auditor.engine import Engine, Options, RunResult, run
 from auditor.inputs.archive import SkippedRecord, read_archive, url_key
 from auditor.inputs.files import PageReadError, PageSource, RawPage, archive_format, discover
 from auditor.inputs.httpbody import BodyError, decode_body
@@ -153,11 +153,10 @@ def skipped_of(found: list[RawPage | PageReadError | SkippedRecord]) -> Counter[
     return Counter(i.reason for i in found if isinstance(i, SkippedRecord))
 
 
-def audit(*paths: Path) -> Engine:
+def audit(*paths: Path) -> RunResult:
     packs = load_packs()
     engine = Engine(packs, select_rules(packs), Options())
-    run(discover([str(p) for p in paths]), engine)
-    return engine
+    return run(discover([str(p) for p in paths]), engine)
 
 
 # -- reading ------------------------------------------------------------------------------------------
@@ -305,8 +304,8 @@ def test_truncated_on_purpose_keeps_what_decodes(tmp_path: Path) -> None:
     (error,) = errors_of(items(path))
     assert error.source.display_path == "cut.warc#0" and error.source.url == "https://news.example.com/long"
     assert "cut short" in error.cause
-    engine = audit(path)
-    assert [e.path for e in engine.sites["example.com"].errors] == [f"{path}#0"]  # in the site of its URL
+    with audit(path) as result:
+        assert [e.path for e in result.sites["example.com"].errors] == [f"{path}#0"]  # in the site of its URL
 
 
 def test_not_a_warc(tmp_path: Path) -> None:
@@ -420,12 +419,13 @@ def _page(engine: Engine, url: str) -> object:
 def test_engine_audits_archive_pages_with_their_images(tmp_path: Path) -> None:
     path = tmp_path / "crawl.warc.gz"
     offsets = build(path)
-    engine = audit(path)
-    assert sorted(engine.sites) == ["example.com"]
-    state = engine.sites["example.com"]
-    assert sorted(p.path for p in state.pages) == sorted(f"{path}#{offsets[n]}" for n in ("article", "second"))
+    with audit(path) as result:
+        assert sorted(result.sites) == ["example.com"]
+        report = result.sites["example.com"]
+        pages = list(report.pages)
+    assert sorted(p.path for p in pages) == sorted(f"{path}#{offsets[n]}" for n in ("article", "second"))
     # The target URI wins over the page's canonical URL.
-    article = next(p for p in state.pages if p.url == "https://news.example.com/2024/harbour")
+    article = next(p for p in pages if p.url == "https://news.example.com/2024/harbour")
     assert article.title == "Harbour story"
     # The image record comes after the page in the archive and is still found, read from the archive.
     (card,) = article.provenance
@@ -435,10 +435,9 @@ def test_engine_audits_archive_pages_with_their_images(tmp_path: Path) -> None:
     assert any(m.kind == "iptc" and m.digital_source_type == IPTC + "trainedAlgorithmicMedia" for m in card.file.marks)
     # The HTTP header kept with the page is read as a signal.
     assert any(s.source == "http-header" and s.says_ai for s in article.signals), article.signals
-    assert engine.skipped == {"image": 1, "revisit": 1, "status:404": 1, "type:application/pdf": 1}
-    assert engine.skipped_by_site == {
-        "example.com": {"image": 1, "revisit": 1, "status:404": 1, "type:application/pdf": 1}}
-    (error,) = engine.orphan_errors
+    assert result.index.skipped == {"image": 1, "revisit": 1, "status:404": 1, "type:application/pdf": 1}
+    assert report.skipped == {"image": 1, "revisit": 1, "status:404": 1, "type:application/pdf": 1}
+    (error,) = result.index.errors
     assert error.path == f"{path}#{offsets['garbage']}"
 
 
@@ -446,8 +445,8 @@ def test_missing_image_says_where_it_looked(tmp_path: Path) -> None:
     path = tmp_path / "crawl.warc"
     records = [r for name, r in crawl() if name in ("warcinfo", "article")]
     path.write_bytes(b"".join(records))
-    engine = audit(path)
-    (page,) = engine.sites["example.com"].pages
+    with audit(path) as result:
+        (page,) = result.sites["example.com"].pages
     (card,) = page.provenance
     assert card.origin == "missing"
     assert card.tried == [f"https://news.example.com/media/harbour.jpg in {path}"]

@@ -11,6 +11,7 @@ from functools import cached_property
 from auditor.models import IndexReport, InputError, Outcome, RuleInfo, SiteReport
 from auditor.report.baseline import BaselineCheck, exit_code_for
 from auditor.report.fingerprint import Finding, site_findings
+from auditor.sitereports import StoredSites
 
 
 @dataclass(frozen=True)
@@ -25,9 +26,18 @@ class ReportSet:
         return [f for report in self.sites.values() for f in site_findings(report)]
 
     @cached_property
+    def site_errors(self) -> list[InputError]:
+        """Each site's input errors, in site order. A run's site reports are read from disk
+        (`auditor.sitereports`): those its index counts no error for are not read."""
+        if not isinstance(self.sites, StoredSites):
+            return [e for report in self.sites.values() for e in report.errors]
+        counted = {s.site: s.totals.errors for s in self.index.sites}
+        return [e for site in self.sites if counted.get(site, 1) for e in self.sites[site].errors]
+
+    @cached_property
     def errors(self) -> list[InputError]:
         """Every input error: each site's, then those that belong to no site."""
-        return [e for report in self.sites.values() for e in report.errors] + list(self.index.errors)
+        return self.site_errors + list(self.index.errors)
 
     def is_baselined(self, finding: Finding) -> bool:
         return self.baseline is not None and self.baseline.is_baselined(finding)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 
+from auditor.models import SiteReport
 from auditor.report.bundle import Body, Output, ReportSet, body_text
 from auditor.report.github import github_reporter
 from auditor.report.gitlab import gitlab_reporter
@@ -25,7 +26,7 @@ from auditor.report.junit import junit_reporter
 from auditor.report.markdown import markdown_reporter
 from auditor.report.sarif import sarif_reporter
 from auditor.report.text import text_reporter
-from auditor.report.write import site_json_chunks, to_json
+from auditor.report.write import index_json_chunks, site_json_chunks
 
 Reporter = Callable[[ReportSet], Output]
 
@@ -42,22 +43,32 @@ def _unique(files: Mapping[str, object], name: str, site: str) -> None:
         raise FormatError(f"two sites would share the report file {name!r} (the second is {site!r})")
 
 
+def site_json_body(sites: Mapping[str, SiteReport], site: str) -> Iterable[str]:
+    """A site's JSON report, its report read when it is written: a run's site reports stay on disk
+    until then (`auditor.sitereports`), one in memory at a time."""
+    return site_json_chunks(sites[site])
+
+
+def site_html_body(sites: Mapping[str, SiteReport], site: str) -> Iterable[str]:
+    return site_html_chunks(sites[site])
+
+
 def json_reporter(bundle: ReportSet) -> Output:
     files: dict[str, Body] = {}
     names = {s.site: s.json_report for s in bundle.index.sites}
-    for site, report in bundle.sites.items():
+    for site in bundle.sites:
         _unique(files, names[site], site)
-        files[names[site]] = partial(site_json_chunks, report)
-    files["index.json"] = to_json(bundle.index)
+        files[names[site]] = partial(site_json_body, bundle.sites, site)
+    files["index.json"] = partial(index_json_chunks, bundle.index)
     return Output(files=files)
 
 
 def html_reporter(bundle: ReportSet) -> Output:
     files: dict[str, Body] = {}
     names = {s.site: s.html_report for s in bundle.index.sites}
-    for site, report in bundle.sites.items():
+    for site in bundle.sites:
         _unique(files, names[site], site)
-        files[names[site]] = partial(site_html_chunks, report)  # rendered as it is written
+        files[names[site]] = partial(site_html_body, bundle.sites, site)  # rendered as it is written
     files["index.html"] = render_index_html(bundle.index)
     return Output(files=files)
 

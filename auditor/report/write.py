@@ -6,13 +6,13 @@ import json
 import os
 import tempfile
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-from auditor.models import SiteReport, site_consent
+from auditor.models import IndexReport, SiteReport, site_consent
 
 try:  # C speed for the reports' JSON; the standard library writes the same bytes, only slower
     import orjson
@@ -88,28 +88,43 @@ def write_temporary(out_dir: Path, name: str, chunks: Iterable[str]) -> tuple[Pa
 
 
 def site_json_chunks(report: SiteReport) -> Iterator[str]:
-    """`to_json(report)` in pieces: everything but the pages as one canonical document with a
-    placeholder where the pages go, then each page dumped on its own and indented to its depth.
-    An indented dump writes a nested value as the same lines, indented by its depth, as it
-    writes the value alone (strings never hold a raw newline), so the bytes are those of to_json."""
-    marker = f"auditor-pages-{uuid.uuid4().hex}"
-    data = _site_data(report, pages=False)
-    data["pages"] = marker
+    """`to_json(report)` in pieces: everything but the pages as one document, then each page.
+    Pages kept on disk as JSON (the engine's page store) give their dumps without models."""
+    stored = getattr(report.pages, "json_dicts", None)
+    dumps = stored() if callable(stored) else (page.model_dump(mode="json") for page in report.pages)
+    yield from _chunks_with_list(_site_data(report, pages=False), "pages", len(report.pages), dumps,
+                                 lambda: to_json(report))
+
+
+def index_json_chunks(index: IndexReport) -> Iterator[str]:
+    """`to_json(index)` in pieces, one site's line of the index at a time: a run of 100,000 sites
+    (every page a site of its own) would otherwise dump the whole index, counts per rule of every
+    site, as one set of dicts and one string."""
+    yield from _chunks_with_list(index.model_dump(mode="json", exclude={"sites"}), "sites", len(index.sites),
+                                 (s.model_dump(mode="json") for s in index.sites), lambda: to_json(index))
+
+
+def _chunks_with_list(data: dict[str, Any], key: str, count: int, items: Iterable[Any],
+                      whole: Callable[[], str]) -> Iterator[str]:
+    """The canonical JSON of `data` with the list `key` set to `items` (`count` of them), in pieces:
+    the rest as one canonical document with a placeholder where the list goes, then each item dumped
+    on its own and indented to its depth. An indented dump writes a nested value as the same lines,
+    indented by its depth, as it writes the value alone (strings never hold a raw newline), so the
+    bytes are those of the whole document. `whole` gives it the plain way."""
+    marker = f"auditor-{key}-{uuid.uuid4().hex}"
+    data[key] = marker
     text = canonical_json(data) + "\n"
     placeholder = f'"{marker}"'
     before, sep, after = text.partition(placeholder)
     if not sep or placeholder in after:  # cannot happen: the marker is random; keep the plain way then
-        yield to_json(report)
+        yield whole()
         return
-    if not report.pages:
+    if not count:
         yield before + "[]" + after
         return
     yield before + "[\n"
-    last = len(report.pages) - 1
-    # Pages kept on disk as JSON (the engine's page store) give their dumps without models.
-    stored = getattr(report.pages, "json_dicts", None)
-    dumps = stored() if callable(stored) else (page.model_dump(mode="json") for page in report.pages)
-    for i, data in enumerate(dumps):
-        page_text = canonical_json(data)
-        yield "    " + page_text.replace("\n", "\n    ") + (",\n" if i < last else "\n")
+    last = count - 1
+    for i, item in enumerate(items):
+        item_text = canonical_json(item)
+        yield "    " + item_text.replace("\n", "\n    ") + (",\n" if i < last else "\n")
     yield "  ]" + after

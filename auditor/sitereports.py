@@ -1,0 +1,97 @@
+"""The site reports of a run, on disk until a reporter asks for one.
+
+Why: a site report without its pages is still some kilobytes of models (counts, the AI-label and
+consent summaries, errors, and its own copy of the rules list). An archive where every page is a
+site of its own (a Common Crawl segment) has as many sites as pages, and holding every report
+until all were written grew the main process by about 25 KB a site: 500 MB at 20,000 sites. The
+site phase writes what is a site's own as one record (`site_record`); `StoredSites` reads it back
+when it is asked for, with what every report of the run shares (`ReportHead`), its pages (a range
+of a settled file) and its consent trackers (a record of a consent file). In memory stay about
+100 bytes a site, plus its counts for the index.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from auditor.models import RuleInfo, RulePackInfo, Severity, SiteReport, ToolInfo
+from auditor.pagestore import RecordFile, StoredPages, StoredRecord
+
+
+@dataclass(frozen=True, slots=True)
+class ReportHead:
+    """What every site report of a run shares."""
+
+    tool: ToolInfo
+    packs: list[RulePackInfo]
+    generated_at: str | None
+    rules: list[RuleInfo]
+    fail_on: Severity
+
+
+# Not stored per site: the head's fields, and the pages (a range of a settled file).
+_NOT_STORED = {"tool", "rule_packs", "generated_at", "rules", "fail_on", "pages"}
+
+
+def site_record(report: SiteReport) -> bytes:
+    """What is a site's own in its report, as a record. ASCII JSON, so that a lone surrogate (a file
+    name that is not UTF-8, in an input error) is written escaped and read back as it was. The
+    consent trackers are left out too: `keep_trackers_on_disk` has emptied them."""
+    return json.dumps(report.model_dump(mode="json", exclude=_NOT_STORED)).encode("ascii")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSite:
+    """Where a site's report is: its record, its pages' records, its trackers' record (if any)."""
+
+    reports: RecordFile
+    report: int
+    settled: RecordFile
+    pages: range
+    consent: RecordFile | None
+    trackers: int | None
+
+
+class StoredSites(Mapping[str, SiteReport]):
+    """A run's site reports by site name, in the order they were added; each read anew from disk when
+    asked for (none is kept), with its pages read page by page (`StoredPages`)."""
+
+    def __init__(self, head: ReportHead) -> None:
+        self._head = head
+        self._sites: dict[str, StoredSite] = {}
+
+    def add(self, site: str, where: StoredSite) -> None:
+        self._sites[site] = where
+
+    def __len__(self) -> int:
+        return len(self._sites)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sites)
+
+    def __contains__(self, site: object) -> bool:
+        return site in self._sites
+
+    def __getitem__(self, site: str) -> SiteReport:
+        where = self._sites[site]
+        head = self._head
+        fields = json.loads(where.reports.get(where.report))
+        fields.update(tool=head.tool, rule_packs=head.packs, generated_at=head.generated_at, rules=head.rules,
+                      fail_on=head.fail_on, pages=[])
+        report = SiteReport.model_validate(fields)
+        report.pages = StoredPages(where.settled, where.pages)
+        if where.consent is not None and where.trackers is not None:
+            report.consent.keep_trackers_on_disk(StoredRecord(where.consent, where.trackers))
+        return report
+
+    def page_count(self, site: str) -> int:
+        """The number of pages of a site's report, without reading it."""
+        return len(self._sites[site].pages)
+
+    def __repr__(self) -> str:
+        return f"StoredSites({len(self)} sites)"
+
+
+__all__ = ["ReportHead", "StoredSite", "StoredSites", "site_record"]
