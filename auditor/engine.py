@@ -525,8 +525,7 @@ class Engine:
         if jobs > 1 and pages >= PARALLEL_SITES_MIN_PAGES and len(names) > 1 and can_fork():
             weights = [len(self.sites[name].records) + 1 for name in names]
             done = finish_forked(names, weights, jobs, lambda part, files: self._finish_sites(part, head, rank, files),
-                                 self.store, own, "forked")
-            self.sites.clear()  # the forked processes had their copies
+                                 self.store, own, "forked", self._forget_sites, lambda site: _share_counts(site.totals))
         else:
             done = {site.site: (site, site.stored_in(self.store, own))
                     for site in self._finish_sites(names, head, rank, own)}
@@ -537,7 +536,6 @@ class Engine:
         summaries_: list[SiteSummary] = []
         for name in names:  # in name order, as one process does it: the run's totals add up the same
             site, where = done.pop(name)
-            _share_counts(site.totals)  # a forked process's came through a pipe: each its own dicts
             add_totals(all_totals, site.totals)
             failing = failing or site.failing
             unused.extend(site.unused)
@@ -554,6 +552,12 @@ class Engine:
             errors=orphans, skipped=dict(sorted(self.skipped.items())),
         )
         return RunResult(index, sites, unused, self.store)
+
+    def _forget_sites(self, names: list[str]) -> None:
+        """Drop what is kept of these sites: forked processes have their copies and do their site phase.
+        Before their sites are read back, so that those take the memory these leave."""
+        for name in names:
+            del self.sites[name]
 
     def _finish_sites(self, names: list[str], head: ReportHead, rank: dict[int, int],
                       files: SiteFiles) -> Iterator[SiteDone]:

@@ -4,9 +4,11 @@ Why: after the workers are done, the site phase (site checks, each page settled 
 ran in the main process alone, a second or so per 2,000 pages with every other core idle. Sites are
 independent there, so each process takes a share of them (the biggest first, each to the least
 loaded process), with files of its own in the run's page store: the settled pages, the site
-findings, the consent records and the site reports (`auditor.sitereports`). A forked process sends
-back, per site, its counts and where its report is in those files, and where its files end; the main
-process adopts those files (`PageStore.adopt`) and reads the reports from there, as from its own.
+findings, the consent records and the site reports (`auditor.sitereports`). A forked process
+writes, per site, its counts and where its report is in those files as a record of a file of its
+own, and sends back where its files end; the main process adopts those files (`PageStore.adopt`),
+reads the sites back one at a time and the reports from there, as from its own. (Sent through the
+pipe, the sites of a run of 20,000 one-page sites came as one message, a transient 100 MB.)
 
 Linux only, as for the report writers (`auditor.writer`, `auditor.forking`): a forked child is safe there.
 """
@@ -14,6 +16,7 @@ Linux only, as for the report writers (`auditor.writer`, `auditor.forking`): a f
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 import traceback
 from array import array
 from collections.abc import Callable, Iterator
@@ -106,10 +109,14 @@ RunPart = Callable[[list[str], SiteFiles], Iterator[SiteDone]]
 
 
 def finish_forked(names: list[str], weights: list[int], jobs: int, run_part: RunPart, store: PageStore,
-                  own: SiteFiles, tag: str) -> dict[str, tuple[SiteDone, StoredSite]]:
+                  own: SiteFiles, tag: str, handed_over: Callable[[list[str]], object] = lambda names: None,
+                  received: Callable[[SiteDone], object] = lambda site: None) -> dict[str, tuple[SiteDone, StoredSite]]:
     """Run the site phase of `names` (in name order) in `jobs` processes: this one into `own`, the
     forked ones into files named after `tag` and their number. Every site done and where its report
-    is, by name; on a failure anywhere, the first one is raised once every process has ended."""
+    is, by name; on a failure anywhere, the first one is raised once every process has ended.
+    `handed_over` is called with the sites the forked processes took, once they have started (this
+    process may drop what it kept of them); `received` on each site a forked process did, as it is
+    read back."""
     parts = [[names[k] for k in group] for group in share(weights, jobs)]
     context = multiprocessing.get_context("fork")
     children: list[tuple[multiprocessing.process.BaseProcess, Connection, str]] = []
@@ -121,6 +128,7 @@ def finish_forked(names: list[str], weights: list[int], jobs: int, run_part: Run
         child.start()
         send.close()
         children.append((child, receive, name))
+    handed_over([name for part in parts[1:] for name in part])
     done: dict[str, tuple[SiteDone, StoredSite]] = {}
     failure: BaseException | None = None
     try:
@@ -135,7 +143,9 @@ def finish_forked(names: list[str], weights: list[int], jobs: int, run_part: Run
         child.join()
         receive.close()
         if message[0] == "ok":
-            done.update(_adopt(store, name, *message[1:]))
+            for site, where in _adopt(store, name, *message[1:]):
+                received(site)
+                done[site.site] = (site, where)
         elif failure is None:
             failure = RuntimeError(f"a site phase process died (exit code {child.exitcode}) before it finished"
                                    if message[0] == "died" else f"a site phase process failed:\n{message[1]}")
@@ -144,36 +154,42 @@ def finish_forked(names: list[str], weights: list[int], jobs: int, run_part: Run
     return done
 
 
-def _files(tag: str) -> tuple[str, str, str, str]:
-    return f"settled.{tag}", f"findings.{tag}", f"reports.{tag}", f"consent.{tag}"
+def _files(tag: str) -> tuple[str, str, str, str, str]:
+    return f"settled.{tag}", f"findings.{tag}", f"reports.{tag}", f"consent.{tag}", f"done.{tag}"
 
 
 def _run_child(part: list[str], run_part: RunPart, store: PageStore, tag: str, send: Connection) -> None:
-    """A forked process: its sites, then ("ok", sites, and where its settled, report and consent
-    files end) or what failed."""
+    """A forked process: its sites, each a record of its done file (pickled: the run's own private
+    folder), then ("ok", and where its done, settled, report and consent files end) or what failed."""
     try:
-        settled_name, findings_name, reports_name, consent_name = _files(tag)
+        settled_name, findings_name, reports_name, consent_name, done_name = _files(tag)
         files = SiteFiles(store.file(settled_name), store.file(findings_name), store.file(reports_name), consent_name)
-        sent = list(run_part(part, files))
-        consent = store.file(consent_name).written() if any(s.trackers is not None for s in sent) else None
-        send.send(("ok", sent, files.settled.written(), files.reports.written(), consent))
+        done = store.file(done_name)
+        trackers = False
+        for site in run_part(part, files):
+            done.append(pickle.dumps(site, protocol=pickle.HIGHEST_PROTOCOL))
+            trackers = trackers or site.trackers is not None
+        consent = store.file(consent_name).written() if trackers else None
+        send.send(("ok", done.written(), files.settled.written(), files.reports.written(), consent))
     except BaseException:
         send.send(("bug", traceback.format_exc()))
     finally:
         send.close()
 
 
-def _adopt(store: PageStore, tag: str, sent: list[SiteDone], settled: tuple[array[int], int],
+def _adopt(store: PageStore, tag: str, done: tuple[array[int], int], settled: tuple[array[int], int],
            reports: tuple[array[int], int],
-           consent: tuple[array[int], int] | None) -> Iterator[tuple[str, tuple[SiteDone, StoredSite]]]:
-    """A forked process's sites, and where their reports are in the files it wrote."""
-    settled_name, _, reports_name, consent_name = _files(tag)
+           consent: tuple[array[int], int] | None) -> Iterator[tuple[SiteDone, StoredSite]]:
+    """A forked process's sites, read back one at a time, and where their reports are in the files it wrote."""
+    settled_name, _, reports_name, consent_name, done_name = _files(tag)
+    done_file = store.adopt(done_name, done)
     settled_file = store.adopt(settled_name, settled)
     reports_file = store.adopt(reports_name, reports)
     consent_file = store.adopt(consent_name, consent) if consent is not None else None
-    for site in sent:
-        yield site.site, (site, StoredSite(reports_file, site.report, settled_file, site.pages,
-                                           consent_file if site.trackers is not None else None, site.trackers))
+    for data in done_file.stream(range(len(done_file))):
+        site: SiteDone = pickle.loads(data)  # written by this run's own forked process, in its private folder
+        yield site, StoredSite(reports_file, site.report, settled_file, site.pages,
+                               consent_file if site.trackers is not None else None, site.trackers)
 
 
 __all__ = ["PARALLEL_SITES_MIN_PAGES", "SiteDone", "SiteFiles", "can_fork", "finish_forked", "share"]

@@ -78,6 +78,7 @@ def emit_reports(bundle: ReportSet, out_dir: Path, formats: Sequence[str] = DEFA
         tasks.extend((names[site], partial(site_json_body, bundle.sites, site), weights[names[site]])
                      for site in bundle.sites)
     pending: list[tuple[Path, Path]] = []  # (temporary file, report file)
+    placed = 0  # pending[:placed] are renamed into place
     try:
         pages = bundle.index.totals.pages
         workers = min(jobs, sum(1 for _, body, _ in tasks if not isinstance(body, str)))
@@ -85,20 +86,23 @@ def emit_reports(bundle: ReportSet, out_dir: Path, formats: Sequence[str] = DEFA
             pending.extend(_write_forked(tasks, out_dir, workers))
         else:
             pending.extend(write_temporary(out_dir, name, body_chunks(body)) for name, body, _ in tasks)
-        if json_names:
-            json_files = set(json_names)
-            for done in [p for p in pending if p[1].name in json_files]:
-                os.replace(*done)
-                pending.remove(done)
-                written.append(done[1])
-            written.append(write_atomic(out_dir, "index.json", index_json_chunks(bundle.index)))
-        while pending:
-            tmp, target = pending[0]
+        # The site JSON reports first, then the JSON index, then the rest (a stable sort: in their
+        # order otherwise); one pass, as a run may write 100,000 files.
+        json_files = set(json_names)
+        pending.sort(key=lambda done: done[1].name not in json_files)
+        json_count = sum(1 for _, target in pending if target.name in json_files)
+        for tmp, target in pending[:json_count]:
             os.replace(tmp, target)
-            pending.pop(0)
+            placed += 1
+            written.append(target)
+        if json_names:
+            written.append(write_atomic(out_dir, "index.json", index_json_chunks(bundle.index)))
+        for tmp, target in pending[json_count:]:
+            os.replace(tmp, target)
+            placed += 1
             written.append(target)
     finally:
-        for tmp, _ in pending:
+        for tmp, _ in pending[placed:]:
             tmp.unlink(missing_ok=True)
     return Emitted(files=written, stdout=output.stdout, step_summary=output.step_summary)
 

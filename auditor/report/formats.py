@@ -21,7 +21,7 @@ from auditor.models import SiteReport
 from auditor.report.bundle import Body, Output, ReportSet, body_text
 from auditor.report.github import github_reporter
 from auditor.report.gitlab import gitlab_reporter
-from auditor.report.html import render_index_html, site_html_chunks
+from auditor.report.html import index_html_chunks, site_html_chunks
 from auditor.report.junit import junit_reporter
 from auditor.report.markdown import markdown_reporter
 from auditor.report.sarif import sarif_reporter
@@ -69,7 +69,7 @@ def html_reporter(bundle: ReportSet) -> Output:
     for site in bundle.sites:
         _unique(files, names[site], site)
         files[names[site]] = partial(site_html_body, bundle.sites, site)  # rendered as it is written
-    files["index.html"] = render_index_html(bundle.index)
+    files["index.html"] = partial(index_html_chunks, bundle.index)
     return Output(files=files)
 
 

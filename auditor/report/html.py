@@ -30,6 +30,7 @@ from collections.abc import Container, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib.resources import files
+from typing import overload
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -728,18 +729,49 @@ INDEX_BAR_W = 120.0
 
 def render_index_html(index: IndexReport) -> str:
     """The HTML index of a run: one row per site, with its verdict, linking to each site's reports."""
-    scale = max((sum(s.totals.by_severity.values()) for s in index.sites), default=0)
-    rows = []
-    for s in index.sites:
+    return "".join(index_html_chunks(index))
+
+
+def index_html_chunks(index: IndexReport) -> Iterator[str]:
+    """`render_index_html` in pieces, each site's row made as the template gets to it: a run where
+    every page is a site of its own has an index of 100,000 rows."""
+    state, word = _site_verdict_from_totals(index.totals, index.fail_on)
+    yield from _generate("index.html.j2", script=False, index=index, rows=_IndexRows(index), state=state, word=word,
+                         bar_w=INDEX_BAR_W)
+
+
+class _IndexRows(Sequence[IndexRow]):
+    """The index's rows, each made when it is asked for."""
+
+    def __init__(self, index: IndexReport) -> None:
+        self._index = index
+        self._scale = max((sum(s.totals.by_severity.values()) for s in index.sites), default=0)
+
+    def __len__(self) -> int:
+        return len(self._index.sites)
+
+    @overload
+    def __getitem__(self, k: int) -> IndexRow: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[IndexRow]: ...
+
+    def __getitem__(self, k: int | slice) -> IndexRow | list[IndexRow]:
+        if isinstance(k, slice):
+            return [self._row(s) for s in self._index.sites[k]]
+        return self._row(self._index.sites[k])
+
+    def __iter__(self) -> Iterator[IndexRow]:
+        return map(self._row, self._index.sites)
+
+    def _row(self, s: SiteSummary) -> IndexRow:
         x, segs = 0.0, []
+        scale = self._scale
         for sev in SEVERITIES:
             n = s.totals.by_severity.get(sev, 0)
             if n and scale:
                 w = round(INDEX_BAR_W * n / scale, 2)
                 segs.append(Segment(x=round(x, 2), width=w, cls=f"c-{sev}", value=n, name=f"{sev} violations"))
                 x += w
-        state, word = _site_verdict_from_totals(s.totals, index.fail_on)
-        rows.append(IndexRow(summary=s, state=state, word=word, segments=tuple(segs)))
-    state, word = _site_verdict_from_totals(index.totals, index.fail_on)
-    return _render("index.html.j2", script=False, index=index, rows=rows, state=state, word=word,
-                   bar_w=INDEX_BAR_W)
+        state, word = _site_verdict_from_totals(s.totals, self._index.fail_on)
+        return IndexRow(summary=s, state=state, word=word, segments=tuple(segs))
