@@ -527,7 +527,7 @@ class Engine:
             done = finish_forked(names, weights, jobs, lambda part, files: self._finish_sites(part, head, rank, files),
                                  self.store, own, "forked", self._forget_sites, lambda site: _share_counts(site.totals))
         else:
-            done = {site.site: (site, site.stored_in(own.reports, own.settled, lambda: self.store.file(own.consent)))
+            done = {site.site: (site, site.stored_in(own.reports, own.settled, self.store.file(own.consent)))
                     for site in self._finish_sites(names, head, rank, own)}
         all_totals = Totals()
         failing = False

@@ -59,10 +59,9 @@ class SiteDone:
     pages: range
     trackers: int | None
 
-    def stored_in(self, reports: RecordFile, settled: RecordFile, consent: Callable[[], RecordFile]) -> StoredSite:
-        """Where its report is, given its process's files (the consent file asked for only if it has trackers)."""
-        return StoredSite(reports, self.report, settled, self.pages, consent() if self.trackers is not None else None,
-                          self.trackers)
+    def stored_in(self, reports: RecordFile, settled: RecordFile, consent: RecordFile | None) -> StoredSite:
+        """Where its report is, given its process's files (consent: None when none of its sites has trackers)."""
+        return StoredSite(reports, self.report, settled, self.pages, consent, self.trackers)
 
 
 class PageFindings:
@@ -133,7 +132,7 @@ def finish_forked(names: list[str], weights: list[int], jobs: int, run_part: Run
     done: dict[str, tuple[SiteDone, StoredSite]] = {}
     failure: BaseException | None = None
     try:
-        done.update((site.site, (site, site.stored_in(own.reports, own.settled, lambda: store.file(own.consent))))
+        done.update((site.site, (site, site.stored_in(own.reports, own.settled, store.file(own.consent))))
                     for site in run_part(parts[0], own))
     except BaseException as exc:  # the children still run: wait for them before raising
         failure = exc
@@ -188,15 +187,9 @@ def _adopt(store: PageStore, tag: str, done: tuple[array[int], int], settled: tu
     settled_file = store.adopt(settled_name, settled)
     reports_file = store.adopt(reports_name, reports)
     consent_file = store.adopt(consent_name, consent) if consent is not None else None
-
-    def consent_records() -> RecordFile:
-        if consent_file is None:
-            raise AssertionError(f"a site phase process wrote trackers but no consent file ({tag})")
-        return consent_file
-
     for data in done_file.stream(range(len(done_file))):
         site: SiteDone = pickle.loads(data)  # written by this run's own forked process, in its private folder
-        yield site, site.stored_in(reports_file, settled_file, consent_records)
+        yield site, site.stored_in(reports_file, settled_file, consent_file)
 
 
 __all__ = ["PARALLEL_SITES_MIN_PAGES", "SiteDone", "SiteFiles", "can_fork", "finish_forked", "share"]

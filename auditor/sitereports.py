@@ -86,10 +86,6 @@ class StoredSites(Mapping[str, SiteReport]):
             report.consent.keep_trackers_on_disk(StoredRecord(where.consent, where.trackers))
         return report
 
-    def page_count(self, site: str) -> int:
-        """The number of pages of a site's report, without reading it."""
-        return len(self._sites[site].pages)
-
     def __repr__(self) -> str:
         return f"StoredSites({len(self)} sites)"
 
