@@ -74,7 +74,8 @@ from auditor.pagestore import (
 from auditor.rulepacks import RulePack, RuleSpec
 from auditor.shards import SummaryModel, settled_summary, unit_order
 from auditor.sitephase import PARALLEL_SITES_MIN_PAGES, PageFindings, SiteDone, SiteFiles, can_fork, finish_forked
-from auditor.sitereports import ReportHead, StoredSite, StoredSites, site_record
+from auditor.sitereports import ReportHead, StoredSite, StoredSites, site_record, summary_record_of
+from auditor.tally import SiteTally, count_flat, fails, page_tally, shared, totals_of, unused_suppressions
 from auditor.timestamps import stamp_of_epoch
 
 # Where an item goes in the run: its input's path as a folder walk orders it (`shards.unit_order`),
@@ -121,48 +122,46 @@ class PreparedPage:
 
     site: str
     page_record: bytes  # the page's JSON, settled as `add` settles it, compressed
-    summary_record: bytes  # its summary and URL, a compressed `SummaryFile` record
-    counts: Totals  # what the page adds to its site's totals (not `pages`)
-    failing: bool
-    unused: list[tuple[str, int, str, tuple[str, ...]]]
+    summary_record: bytes  # its summary, URL and tally (`auditor.tally`), a compressed `SummaryFile` record
 
 
 @dataclass(frozen=True, slots=True)
 class KeptPage:
-    """A prepared page whose records are written: their numbers, and what `add_kept` needs (its
-    counts are folded into its input's, per site, as it arrives: see `keep`)."""
+    """A prepared page whose records are written: their numbers, for `add_kept`."""
 
     site: str
     record: int
     summary: int
-    failing: bool
-    unused: list[tuple[str, int, str, tuple[str, ...]]]
 
 
-@dataclass(slots=True)
+# A page's place in SiteState.places: its record number, its unit (an index into
+# Engine._unit_orders), its position in the unit's stream, its summary record number.
+_PLACE = 4
+
+
 class SiteState:
-    """What the engine keeps of a site's pages until `finish`: each page's place in the run and its
-    record numbers, 28 bytes a page; the pages, their summaries and URLs are on disk
-    (`auditor.pagestore`), so that the memory of a run does not grow with its pages."""
+    """What the engine keeps of a site until `finish`: each page's record numbers and place in the
+    run, 32 bytes a page in one array, and the site's input errors. The pages, their summaries, URLs
+    and counts (`auditor.tally`) are on disk (`auditor.pagestore`), so that the memory of a run
+    grows neither with its pages nor, beyond a few hundred bytes each, with its sites."""
 
-    store: PageStore
-    records: array[int] = field(default_factory=lambda: array("q"))  # page record numbers, in arrival order
-    # Index into Engine._unit_orders: a run's inputs (units) number far below 2**31, so 4 bytes do.
-    units: array[int] = field(default_factory=lambda: array("i"))
-    positions: array[int] = field(default_factory=lambda: array("q"))  # position in the unit's stream
-    summaries: array[int] = field(default_factory=lambda: array("q"))  # summary (and URL) record numbers
-    errors: list[InputError] = field(default_factory=list)
-    error_keys: list[OrderKey] = field(default_factory=list)
-    # Counted as the pages arrive (settled but for site findings): finish corrects only the pages
-    # that site checks add to, and copies the others to the report unread.
-    totals: Totals = field(default_factory=Totals)
-    failing: bool = False
-    unused: dict[int, list[tuple[str, int, str, tuple[str, ...]]]] = field(default_factory=dict)  # by record
+    __slots__ = ("errors", "places")
+
+    def __init__(self) -> None:
+        self.places: array[int] = array("q")  # _PLACE ints a page, in arrival order
+        self.errors: list[tuple[OrderKey, InputError]] | None = None  # made with the site's first error
 
     @property
-    def pages(self) -> StoredPages:
+    def page_count(self) -> int:
+        return len(self.places) // _PLACE
+
+    def records(self) -> array[int]:
+        """The pages' record numbers, in arrival order."""
+        return self.places[0::_PLACE]
+
+    def pages(self, store: PageStore) -> StoredPages:
         """The pages in the order they arrived, as settled then (without site findings), read from disk."""
-        return StoredPages(self.store.file(RAW_PAGES), self.records)
+        return StoredPages(store.file(RAW_PAGES), self.records())
 
 
 RAW_PAGES = "pages"
@@ -225,11 +224,10 @@ class Engine:
         # or at exit.
         self.store = PageStore()
         self._summaries = SummaryFile(self.store)
-        self.sites: dict[str, SiteState] = defaultdict(lambda: SiteState(self.store))
+        self.sites: dict[str, SiteState] = defaultdict(SiteState)
         self._unit_index: dict[tuple[tuple[int, str], ...], int] = {}
         self._unit_orders: list[tuple[tuple[int, str], ...]] = []
-        self.orphan_errors: list[InputError] = []
-        self.orphan_keys: list[OrderKey] = []
+        self.orphan_errors: list[tuple[OrderKey, InputError]] = []
         # Archive records that hold no page, by reason ("revisit", "status:404", "type:application/pdf",
         # "record:conversion", "empty"): for the whole run, and by the site of the record's URL.
         self.skipped: dict[str, int] = {}
@@ -389,69 +387,50 @@ class Engine:
             key = ((), self._arrival)
         if isinstance(item, AuditedPage):
             page = item.page
-            state = self.sites[page.site]
             self._settle(page, [])  # as the report shows it, unless a site check adds to it
             record = self.store.file(RAW_PAGES).append(page.model_dump_json().encode("utf-8"))
-            count_page(state.totals, page)
-            self._place(state, key, record, self._summaries.add(item.summary, page.url or ""),
-                        _fails(page, self.options.fail_on), _unused(page))
+            summary = self._summaries.add(item.summary, page.url or "", page_tally(page, self.options.fail_on))
+            self._place(self.sites[page.site], key, record, summary)
         elif isinstance(item, InputError):
             if item.site and item.site != NO_SITE:
                 state = self.sites[item.site]
-                state.errors.append(item)
-                state.error_keys.append(key)
+                if state.errors is None:
+                    state.errors = []
+                state.errors.append((key, item))
             else:
-                self.orphan_errors.append(item)
-                self.orphan_keys.append(key)
+                self.orphan_errors.append((key, item))
         else:
             self.skipped[item.reason] = self.skipped.get(item.reason, 0) + item.count
             by_site = self.skipped_by_site.setdefault(item.site, {})
             by_site[item.reason] = by_site.get(item.reason, 0) + item.count
 
-    def _place(self, state: SiteState, key: OrderKey, record: int, summary: int, failing: bool,
-               unused: list[tuple[str, int, str, tuple[str, ...]]]) -> None:
-        state.records.append(record)
-        state.failing = state.failing or failing
-        if unused:
-            state.unused[record] = unused
+    def _place(self, state: SiteState, key: OrderKey, record: int, summary: int) -> None:
         unit = self._unit_index.get(key[0])
         if unit is None:
             unit = self._unit_index[key[0]] = len(self._unit_orders)
             self._unit_orders.append(key[0])
-        state.units.append(unit)
-        state.positions.append(key[1])
-        state.summaries.append(summary)
+        state.places.extend((record, unit, key[1], summary))
 
     # -- pages audited in a worker process: prepared there, kept here ----------------------------
     def prepare(self, page: PageReport, summary: SummaryModel) -> PreparedPage:
         """In the worker, after the page's shard line is written: the page as `add` would keep it."""
         self._settle(page, [])
-        counts = Totals()
-        count_page(counts, page)
         return PreparedPage(page.site, stored_form(page.model_dump_json().encode("utf-8")),
-                            stored_form(summary_record(summary, page.url or "")), counts,
-                            _fails(page, self.options.fail_on), _unused(page))
+                            stored_form(summary_record(summary, page.url or "",
+                                                       page_tally(page, self.options.fail_on))))
 
-    def keep(self, page: PreparedPage, counts: dict[str, Totals]) -> KeptPage:
-        """Write a prepared page's records as it arrives, and add its counts to `counts` (its input's
-        so far, by site): what waits in memory until the input is done is its record numbers, and
-        counts as many as its input's sites, not its pages."""
+    def keep(self, page: PreparedPage) -> KeptPage:
+        """Write a prepared page's records as it arrives: what waits in memory until its input is
+        done is their numbers."""
         record = self.store.file(RAW_PAGES).append_stored(page.page_record)
         summary = self._summaries.file.append_stored(page.summary_record)
-        found = counts.get(page.site)
-        if found is None:
-            found = counts[page.site] = Totals()
-        add_totals(found, page.counts)
-        return KeptPage(page.site, record, summary, page.failing, page.unused)
+        return KeptPage(page.site, record, summary)
 
-    def add_kept(self, pages: list[tuple[KeptPage, OrderKey]], counts: dict[str, Totals]) -> None:
-        """`add` for an input's kept pages and their counts (from `keep`), once the whole input is done
-        (a worker that dies before leaves its records unused, and the input is audited again). The
-        counts add up as the pages' would one by one: keys in the order they first came."""
-        for site, found in counts.items():
-            add_totals(self.sites[site].totals, found)
+    def add_kept(self, pages: list[tuple[KeptPage, OrderKey]]) -> None:
+        """`add` for an input's kept pages (from `keep`), once the whole input is done (a worker that
+        dies before leaves its records unused, and the input is audited again)."""
         for page, key in pages:
-            self._place(self.sites[page.site], key, page.record, page.summary, page.failing, page.unused)
+            self._place(self.sites[page.site], key, page.record, page.summary)
 
     # -- the earlier interface: audit and keep, in call order -----------------------------------
     def audit_source(self, source: PageSource) -> None:
@@ -521,36 +500,36 @@ class Engine:
         own = SiteFiles(self.store.file(SETTLED_PAGES), self.store.file("findings"), self.store.file("reports"),
                         "consent")
         done: dict[str, tuple[SiteDone, StoredSite]]
-        pages = sum(len(state.records) for state in self.sites.values())
+        pages = sum(state.page_count for state in self.sites.values())
         if jobs > 1 and pages >= PARALLEL_SITES_MIN_PAGES and len(names) > 1 and can_fork():
-            weights = [len(self.sites[name].records) + 1 for name in names]
+            weights = [self.sites[name].page_count + 1 for name in names]
             done = finish_forked(names, weights, jobs, lambda part, files: self._finish_sites(part, head, rank, files),
-                                 self.store, own, "forked", self._forget_sites, lambda site: _share_counts(site.totals))
+                                 self.store, own, "forked", self._forget_sites)
         else:
             done = {site.site: (site, site.stored_in(own.reports, own.settled, self.store.file(own.consent)))
                     for site in self._finish_sites(names, head, rank, own)}
-        all_totals = Totals()
         failing = False
         unused: list[tuple[str, int, str, tuple[str, ...]]] = []
         sites = StoredSites(head)
-        summaries_: list[SiteSummary] = []
-        for name in names:  # in name order, as one process does it: the run's totals add up the same
+        for name in names:  # in name order, as one process does it
             site, where = done.pop(name)
-            add_totals(all_totals, site.totals)
             failing = failing or site.failing
             unused.extend(site.unused)
             sites.add(name, where)
-            stem = site_file_stem(name)
-            summaries_.append(SiteSummary(site=name, json_report=f"{stem}.json", html_report=f"{stem}.html",
-                                          totals=site.totals))
-        orphans = _sorted_errors(self.orphan_errors, self.orphan_keys)
-        all_errors = sum(s.totals.errors for s in summaries_) + len(orphans)
-        all_totals.pages, all_totals.errors = sum(s.totals.pages for s in summaries_), all_errors
+        # The run's counts: every site's, read back from its line of the index (which is on disk).
+        all_totals = Totals()
+        for summary in sites.summaries():
+            add_totals(all_totals, summary.totals)
+            all_totals.pages += summary.totals.pages
+            all_totals.errors += summary.totals.errors
+        orphans = _sorted_errors(self.orphan_errors)
+        all_totals.errors += len(orphans)
         index = IndexReport(
             tool=head.tool, rule_packs=head.packs, generated_at=head.generated_at, fail_on=self.options.fail_on,
-            exit_code=2 if all_errors else 1 if failing else 0, totals=all_totals, sites=summaries_,
+            exit_code=2 if all_totals.errors else 1 if failing else 0, totals=all_totals, sites=[],
             errors=orphans, skipped=dict(sorted(self.skipped.items())),
         )
+        index.sites = sites.summaries()
         return RunResult(index, sites, unused, self.store)
 
     def _forget_sites(self, names: list[str]) -> None:
@@ -566,15 +545,17 @@ class Engine:
         settled = files.settled
         for name in names:
             state = self.sites.pop(name)  # what is left of the site is its report, on disk
-            units, positions = state.units, state.positions
+            places, site_errors = state.places, state.errors
             # Run order: by (unit rank, position), as one int (positions stay far below 2**40), into an
             # array: a site's per-page lists are the site phase's memory (ints of their own, 36 bytes
             # each in a list, 8 in an array).
-            order = array("q", sorted(range(len(state.records)), key=lambda i: rank[units[i]] << 40 | positions[i]))
+            order = array("q", sorted(range(len(places) // _PLACE),
+                                      key=lambda i: rank[places[i * _PLACE + 1]] << 40 | places[i * _PLACE + 2]))
             summaries: list[StoredSummary] = []
             urls: list[str] = []
-            ai_labels, consent = site_summaries(
-                _read_back(self._summaries, array("q", (state.summaries[i] for i in order)), summaries, urls))
+            tally = SiteTally()  # the pages' counts as they arrived: corrected below for those site checks add to
+            ai_labels, consent = site_summaries(_read_back(
+                self._summaries, array("q", (places[i * _PLACE + 3] for i in order)), summaries, urls, tally))
             if len(summaries) != len(order):
                 raise AssertionError("the site summary did not read every page")
             findings = self._site_findings(summaries, files.findings)
@@ -582,26 +563,24 @@ class Engine:
             # Report order: by URL, then path (two stable sorts: no key tuple per page).
             final = sorted(range(len(order)), key=lambda k: summaries[k].path)
             final.sort(key=urls.__getitem__)
-            site_totals = state.totals  # as counted on arrival: corrected below for the pages site checks add to
-            failing = state.failing
+            failing = tally.failing
             unused: list[tuple[str, int, str, tuple[str, ...]]] = []
             first = len(settled)
             for k in final:
-                record = state.records[order[k]]
+                record = places[order[k] * _PLACE]
                 if k not in findings:  # settled when it was added: copied as it is
                     settled.append_stored(raw.get_stored(record))
-                    unused.extend(state.unused.get(record, ()))
+                    unused.extend(tally.unused.get(k, ()))
                     continue
                 page = PageReport.model_validate_json(raw.get(record))
-                count_page(site_totals, page, -1)
+                count_flat(tally.counts, page, -1)
                 self._settle(page, findings.of(k), files.findings)
-                count_page(site_totals, page)
-                failing = failing or _fails(page, self.options.fail_on)
-                unused.extend(_unused(page))
+                count_flat(tally.counts, page)
+                failing = failing or fails(page, self.options.fail_on)
+                unused.extend(unused_suppressions(page))
                 settled.append(page.model_dump_json().encode("utf-8"))
-            drop_zero_counts(site_totals)
-            errors = _sorted_errors(state.errors, state.error_keys)
-            site_totals.pages, site_totals.errors = len(final), len(errors)
+            errors = _sorted_errors(site_errors) if site_errors else []
+            site_totals = tally.totals(len(final), len(errors))
             report = SiteReport(
                 tool=head.tool, rule_packs=head.packs, generated_at=head.generated_at, site=name,
                 fail_on=head.fail_on, totals=site_totals, rules=head.rules,
@@ -612,24 +591,28 @@ class Engine:
             if consent.trackers_by_page:  # an entry per page: a record of its own, read when a report asks
                 trackers = self.store.keep_json(files.consent, consent.trackers_by_page).number
                 consent.keep_trackers_on_disk(None)
-            yield SiteDone(name, report.totals, failing, unused, files.reports.append(site_record(report)),
+            stem = site_file_stem(name)
+            row = SiteSummary(site=name, json_report=f"{stem}.json", html_report=f"{stem}.html", totals=site_totals)
+            report_record = files.reports.append(site_record(report))
+            yield SiteDone(name, failing, unused, report_record, files.reports.append(summary_record_of(row)),
                            range(first, len(settled)), trackers)
 
 
 def _read_back(file: SummaryFile, numbers: Sequence[int], summaries: list[StoredSummary],
-               urls: list[str]) -> Iterator[PageSummary]:
+               urls: list[str], tally: SiteTally) -> Iterator[PageSummary]:
     """A site's whole summaries, for its AI-label and consent summary, read in one pass that also
-    fills `summaries` (what the site checks read) and `urls` (the report's sort key)."""
-    for stored, url, whole in file.read(numbers):
+    fills `summaries` (what the site checks read) and `urls` (the report's sort key), and adds up
+    the pages' tallies."""
+    for k, (stored, url, whole, tallied) in enumerate(file.read(numbers)):
         summaries.append(stored)
         urls.append(url)
+        tally.add(k, tallied)
         yield whole
 
 
-def _sorted_errors(errors: list[InputError], keys: list[OrderKey]) -> list[InputError]:
+def _sorted_errors(errors: list[tuple[OrderKey, InputError]]) -> list[InputError]:
     """By path, and errors of the same path in their order in the run."""
-    order = sorted(range(len(errors)), key=lambda i: (errors[i].path, keys[i]))
-    return [errors[i] for i in order]
+    return [error for _, error in sorted(errors, key=lambda pair: (pair[1].path, pair[0]))]
 
 
 def _suppressed(page: PageReport, code: str, line: int) -> bool:
@@ -681,80 +664,17 @@ def _generated_at() -> str | None:
 
 
 def totals(pages: Iterable[PageReport], errors: list[InputError]) -> Totals:
-    t = Totals(errors=len(errors))
+    counts: dict[str, int] = {}
+    n = 0
     for page in pages:
-        t.pages += 1
-        count_page(t, page)
-    return t
-
-
-def count_page(t: Totals, page: PageReport, sign: int = 1) -> None:
-    """Add one page's results to the counts (not to `pages`); with sign -1, take them out again
-    (then `drop_zero_counts` before the totals are shown)."""
-    by_rule = t.by_rule
-    # A rule that did not apply leaves no result; count it from the page's rule outcomes.
-    for code, outcome in page.rule_outcomes.items():
-        if outcome == Outcome.inapplicable:
-            t.by_outcome["inapplicable"] = t.by_outcome.get("inapplicable", 0) + sign
-            _count_rule(by_rule, code, "inapplicable", sign)
-    for r in page.results:
-        t.by_outcome[r.outcome.value] = t.by_outcome.get(r.outcome.value, 0) + sign
-        _count_rule(by_rule, r.code, r.outcome.value, sign)
-        if r.outcome == Outcome.violation:
-            t.by_severity[r.severity.value] = t.by_severity.get(r.severity.value, 0) + sign
-            t.by_category[r.category.value] = t.by_category.get(r.category.value, 0) + sign
-
-
-# A rule's counts (`Totals.by_rule[code]`, {"pass": 1} ...) are never changed in place but replaced,
-# and small ones are shared: the counts of small sites repeat, and a run where nearly every page is
-# a site of its own (a Common Crawl segment) kept some 45 of these dicts per site, 8 KB of its 10.
-# Shared only when every count is small, so that the table stays small however big the run
-# (not every step of a big site's counts, which would grow with its pages).
-_SMALL_COUNT = 4
-_SHARED_COUNTS: dict[tuple[tuple[str, int], ...], dict[str, int]] = {}
-
-
-def _shared(counts: dict[str, int]) -> dict[str, int]:
-    if len(counts) > 3 or any(v > _SMALL_COUNT or v < 0 for v in counts.values()):
-        return counts
-    key = tuple(counts.items())  # in insertion order: equal dicts in another order stay apart
-    found = _SHARED_COUNTS.get(key)
-    if found is None:
-        found = _SHARED_COUNTS[key] = counts
-    return found
-
-
-def _count_rule(by_rule: dict[str, dict[str, int]], code: str, outcome: str, n: int) -> None:
-    old = by_rule.get(code)
-    new = dict(old) if old else {}
-    new[outcome] = new.get(outcome, 0) + n
-    by_rule[code] = _shared(new)
-
-
-def _share_counts(t: Totals) -> None:
-    """Share a site's small per-rule counts with equal ones (`_shared`), in place."""
-    by_rule = t.by_rule
-    for code, counts in by_rule.items():
-        by_rule[code] = _shared(counts)  # the same keys: the dict does not change size
-
-
-def drop_zero_counts(t: Totals) -> None:
-    """Counts taken back to zero leave no key, as if never counted (counts only ever start at one)."""
-    for counts in (t.by_outcome, t.by_severity, t.by_category):
-        for key in [k for k, v in counts.items() if v == 0]:
-            del counts[key]
-    for code in list(t.by_rule):
-        rule = t.by_rule[code]
-        if 0 in rule.values():
-            kept = {k: v for k, v in rule.items() if v != 0}
-            if kept:
-                t.by_rule[code] = _shared(kept)
-            else:
-                del t.by_rule[code]
+        n += 1
+        count_flat(counts, page)
+    return totals_of(counts, n, len(errors))
 
 
 def add_totals(into: Totals, t: Totals) -> None:
-    """Add counts to others: a site's to the run's, a page's to its site's (not `pages` and `errors`)."""
+    """Add a site's counts to the run's (not `pages` and `errors`). A rule's counts are replaced,
+    never changed in place: small ones are shared (`tally.shared`)."""
     for mine, theirs in ((into.by_outcome, t.by_outcome), (into.by_severity, t.by_severity),
                          (into.by_category, t.by_category)):
         for key, value in theirs.items():
@@ -763,22 +683,12 @@ def add_totals(into: Totals, t: Totals) -> None:
     for code, counts in t.by_rule.items():
         old = by_rule.get(code)
         if old is None:
-            by_rule[code] = _shared(dict(counts))
+            by_rule[code] = shared(dict(counts))
             continue
         new = dict(old)
         for key, value in counts.items():
             new[key] = new.get(key, 0) + value
-        by_rule[code] = _shared(new)
-
-
-def _unused(page: PageReport) -> list[tuple[str, int, str, tuple[str, ...]]]:
-    """The page's inline suppressions that silenced nothing: (path, line, kind, codes)."""
-    return [(page.path, x.line, x.kind, tuple(x.codes)) for x in page.suppressions
-            if x.kind != "enable" and x.suppressed == 0]
-
-
-def _fails(page: PageReport, fail_on: Severity) -> bool:
-    return any(r.outcome == Outcome.violation and r.severity.rank >= fail_on.rank for r in page.results)
+        by_rule[code] = shared(new)
 
 
 def run(sources: Iterable[PageSource], engine: Engine, page_seconds: float = 0.0) -> RunResult:

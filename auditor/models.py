@@ -433,6 +433,12 @@ class IndexReport(_Model):
     fail_on: Severity
     exit_code: int
     totals: Totals
-    sites: list[SiteSummary]
+    # A list when read from JSON; a lazy sequence read from disk site by site when a run made it
+    # (auditor.sitereports.SiteSummaries), so that the index of 100,000 sites is never in memory at once.
+    sites: Sequence[SiteSummary]
     errors: list[InputError] = Field(default_factory=list)
     skipped: dict[str, int] = Field(default_factory=dict)  # archive records that hold no page, by reason
+
+    @field_serializer("sites", mode="plain", return_type=list[SiteSummary])
+    def _sites(self, sites: Sequence[SiteSummary]) -> Any:
+        return sites if isinstance(sites, list) else list(sites)

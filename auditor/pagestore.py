@@ -41,10 +41,12 @@ def stored_form(data: bytes) -> bytes:
     return zlib.compress(data, _LEVEL)
 
 
-def summary_record(summary: SummaryModel, url: str) -> bytes:
-    """A page's summary with its URL (the report's sort key), as one `SummaryFile` record."""
+def summary_record(summary: SummaryModel, url: str, tally: bytes) -> bytes:
+    """A page's summary with its URL (the report's sort key) and its tally (what it adds to its site:
+    `auditor.tally`), as one `SummaryFile` record: each of the first two behind its length."""
     key = url.encode("utf-8", "surrogatepass")
-    return len(key).to_bytes(4, "little") + key + summary.model_dump_json().encode("utf-8")
+    return (len(key).to_bytes(4, "little") + key + len(tally).to_bytes(4, "little") + tally
+            + summary.model_dump_json().encode("utf-8"))
 
 
 def _remove(folder: str, owner: int) -> None:
@@ -317,26 +319,26 @@ class SummaryFile:
     def file(self) -> RecordFile:
         return self._store.file(self._name)  # created on first use: a worker process makes none
 
-    def add(self, summary: PageSummary, url: str) -> int:
-        """Write a page's summary with its URL (the report's sort key) in one record; its number."""
-        return self.file.append(summary_record(summary_model(summary), url))
+    def add(self, summary: PageSummary, url: str, tally: bytes) -> int:
+        """Write a page's summary with its URL (the report's sort key) and tally in one record; its number."""
+        return self.file.append(summary_record(summary_model(summary), url, tally))
 
-    def read(self, numbers: Iterable[int]) -> Iterator[tuple[StoredSummary, str, PageSummary]]:
-        """Each page's summary as the site checks see it, its URL and its whole summary, in the
-        given order: one pass over the file for all that the site phase reads of every page."""
+    def read(self, numbers: Iterable[int]) -> Iterator[tuple[StoredSummary, str, PageSummary, bytes]]:
+        """Each page's summary as the site checks see it, its URL, its whole summary and its tally,
+        in the given order: one pass over the file for all that the site phase reads of every page."""
         chosen = numbers if isinstance(numbers, (list, array)) else list(numbers)
         for number, data in zip(chosen, self.file.stream(chosen), strict=True):
-            url, summary = _url_and_summary(data)
+            url, tally, summary = _parts(data)
             if url == summary.url:  # one string for both (the site phase keeps both for every page)
                 url = summary.url
-            yield StoredSummary(self, number, summary), url, summary
+            yield StoredSummary(self, number, summary), url, summary, tally
 
     def full(self, number: int) -> PageSummary:
         found = self._cache.get(number)
         if found is not None:
             self._cache.move_to_end(number)
             return found
-        found = _url_and_summary(self.file.get(number))[1]
+        found = _parts(self.file.get(number))[2]
         self._cache[number] = found
         if len(self._cache) > self._cached:
             self._cache.popitem(last=False)
@@ -346,10 +348,14 @@ class SummaryFile:
         self._cache.clear()
 
 
-def _url_and_summary(data: bytes) -> tuple[str, PageSummary]:
+def _parts(data: bytes) -> tuple[str, bytes, PageSummary]:
+    """A `summary_record`'s URL, tally and summary."""
     size = int.from_bytes(data[:4], "little")
     url = data[4:4 + size].decode("utf-8", "surrogatepass")
-    return url, summary_from_model(SummaryModel.model_validate_json(data[4 + size:]))
+    at = 4 + size
+    size = int.from_bytes(data[at:at + 4], "little")
+    tally = data[at + 4:at + 4 + size]
+    return url, tally, summary_from_model(SummaryModel.model_validate_json(data[at + 4 + size:]))
 
 
 class StoredSummary:

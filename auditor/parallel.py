@@ -61,7 +61,7 @@ from typing import Any
 from auditor.chunks import IMAGES_SUFFIX, PLAN_SUFFIX, ChunkRule, plan_chunks, plan_files, splittable
 from auditor.engine import AuditedPage, Engine, KeptPage, RunResult, Skipped
 from auditor.inputs.files import PageSource, RawPage
-from auditor.models import InputError, Totals
+from auditor.models import InputError
 from auditor.progress import Progress
 from auditor.shards import (
     SHARD_SUFFIX,
@@ -412,7 +412,6 @@ class _Worker:
     page_started: float = 0.0
     killed_for: str | None = None  # why the main process stopped it
     kept: list[tuple[int, Kept]] = field(default_factory=list)  # its input's items so far, at their positions
-    counts: dict[str, Totals] = field(default_factory=dict)  # its input's pages' counts so far, by site
 
 
 class _Pool:
@@ -429,17 +428,17 @@ class _Pool:
         self.hard_limit = 2 * setup.page_seconds + 1 if setup.page_seconds > 0 else 0.0
         self.tally: _Tally | None = None
         self.started: list[_Worker] = []  # started ahead of `run`
-        self.finished: list[tuple[Unit, _Read, list[tuple[int, Kept]], dict[str, Totals]]] = []  # done, not added
+        self.finished: list[tuple[Unit, _Read, list[tuple[int, Kept]]]] = []  # done, not added
 
     def _merge_finished(self) -> None:
         """Add what finished inputs held, at their places; their shards are not read (what they hold
         came with the messages, its records written already): they are there for --resume."""
         while self.finished:
-            unit, read, kept, counts = self.finished.pop(0)
+            unit, read, kept = self.finished.pop(0)
             self.merger.check(Path(self.setup.shard_dir) / unit.shard,
                               ShardHeader(settings=self.setup.settings, units=[unit.info]))
             order = unit_order(unit.info.path)
-            self.engine.add_kept([(item, (order, seq)) for seq, item in kept if isinstance(item, KeptPage)], counts)
+            self.engine.add_kept([(item, (order, seq)) for seq, item in kept if isinstance(item, KeptPage)])
             for seq, item in kept:
                 if not isinstance(item, KeptPage):
                     self.engine.add(item, (order, seq))
@@ -520,7 +519,7 @@ class _Pool:
     def _give(self, worker: _Worker, task: Task) -> None:
         worker.task, worker.read, worker.page, worker.killed_for = task, _Read(self.progress, task.unit, self.tally), \
             None, None
-        worker.kept, worker.counts = [], {}
+        worker.kept = []
         with contextlib.suppress(OSError, ValueError):
             worker.conn.send(task)  # when it died meanwhile, its sentinel says so and the task is retried
 
@@ -542,7 +541,7 @@ class _Pool:
             worker.page, worker.page_started = (message[1], message[2]), time.monotonic()
         elif kind == "page":  # ("page", position, offset, PreparedPage)
             worker.page = None
-            worker.kept.append((message[1], self.engine.keep(message[3], worker.counts)))
+            worker.kept.append((message[1], self.engine.keep(message[3])))
             read.item(True, None, message[2])
         elif kind == "error":  # ("error", position, offset, InputError)
             worker.page = None
@@ -551,10 +550,10 @@ class _Pool:
         elif kind == "skipped":  # ("skipped", Skipped)
             worker.kept.append((0, message[1]))
         elif kind == "done":
-            self.finished.append((task.unit, read, worker.kept, worker.counts))
-            worker.task, worker.page, worker.kept, worker.counts = None, None, [], {}
+            self.finished.append((task.unit, read, worker.kept))
+            worker.task, worker.page, worker.kept = None, None, []
         elif kind == "failed":
-            worker.kept, worker.counts = [], {}
+            worker.kept = []
             self._give_up(task, f"worker failed while auditing {task.unit.info.path} ({message[1]}); not audited")
             self.progress.advance(pages=-read.pages, errors=-read.errors)
             read.done(errors=1)

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from auditor.forking import can_fork, share
-from auditor.models import Totals
 from auditor.pagestore import PageStore, RecordFile
 from auditor.sitereports import StoredSite
 
@@ -47,21 +46,22 @@ class SiteFiles:
 
 @dataclass(slots=True)
 class SiteDone:
-    """A site after the site phase: its counts, whether a page fails the run, its unused inline
-    suppressions, and where its report is in its process's `SiteFiles`: the report's record, its
-    pages' records in the settled file, its trackers' record in the consent file (None: none)."""
+    """A site after the site phase: whether a page fails the run, its unused inline suppressions, and
+    where its report is in its process's `SiteFiles`: the report's record and its line of the index
+    (with its counts) in the reports file, its pages' records in the settled file, its trackers'
+    record in the consent file (None: none)."""
 
     site: str
-    totals: Totals
     failing: bool
     unused: Unused
     report: int
+    row: int
     pages: range
     trackers: int | None
 
     def stored_in(self, reports: RecordFile, settled: RecordFile, consent: RecordFile | None) -> StoredSite:
         """Where its report is, given its process's files (consent: None when none of its sites has trackers)."""
-        return StoredSite(reports, self.report, settled, self.pages, consent, self.trackers)
+        return StoredSite(reports, self.report, self.row, settled, self.pages, consent, self.trackers)
 
 
 class PageFindings:
@@ -110,13 +110,12 @@ RunPart = Callable[[list[str], SiteFiles], Iterator[SiteDone]]
 
 def finish_forked(names: list[str], weights: list[int], jobs: int, run_part: RunPart, store: PageStore,
                   own: SiteFiles, tag: str, handed_over: Callable[[list[str]], object] = lambda names: None,
-                  received: Callable[[SiteDone], object] = lambda site: None) -> dict[str, tuple[SiteDone, StoredSite]]:
+                  ) -> dict[str, tuple[SiteDone, StoredSite]]:
     """Run the site phase of `names` (in name order) in `jobs` processes: this one into `own`, the
     forked ones into files named after `tag` and their number. Every site done and where its report
     is, by name; on a failure anywhere, the first one is raised once every process has ended.
     `handed_over` is called with the sites the forked processes took, once they have started (this
-    process may drop what it kept of them); `received` on each site a forked process did, as it is
-    read back."""
+    process may drop what it kept of them)."""
     parts = [[names[k] for k in group] for group in share(weights, jobs)]
     context = multiprocessing.get_context("fork")
     children: list[tuple[multiprocessing.process.BaseProcess, Connection, str]] = []
@@ -145,7 +144,6 @@ def finish_forked(names: list[str], weights: list[int], jobs: int, run_part: Run
         receive.close()
         if message[0] == "ok":
             for site, where in _adopt(store, name, *message[1:]):
-                received(site)
                 done[site.site] = (site, where)
         elif failure is None:
             failure = RuntimeError(f"a site phase process died (exit code {child.exitcode}) before it finished"

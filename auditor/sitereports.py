@@ -13,10 +13,11 @@ of a settled file) and its consent trackers (a record of a consent file). In mem
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import overload
 
-from auditor.models import RuleInfo, RulePackInfo, Severity, SiteReport, ToolInfo
+from auditor.models import RuleInfo, RulePackInfo, Severity, SiteReport, SiteSummary, ToolInfo
 from auditor.pagestore import RecordFile, StoredPages, StoredRecord
 
 
@@ -42,16 +43,26 @@ def site_record(report: SiteReport) -> bytes:
     return json.dumps(report.model_dump(mode="json", exclude=_NOT_STORED)).encode("ascii")
 
 
+def summary_record_of(summary: SiteSummary) -> bytes:
+    """A site's line of the index as a record (ASCII JSON, as `site_record`)."""
+    return json.dumps(summary.model_dump(mode="json")).encode("ascii")
+
+
 @dataclass(frozen=True, slots=True)
 class StoredSite:
-    """Where a site's report is: its record, its pages' records, its trackers' record (if any)."""
+    """Where a site's report is: its record and its line of the index (`SiteSummary`) in a reports
+    file, its pages' records, its trackers' record (if any)."""
 
     reports: RecordFile
     report: int
+    row: int
     settled: RecordFile
     pages: range
     consent: RecordFile | None
     trackers: int | None
+
+    def summary(self) -> SiteSummary:
+        return SiteSummary.model_validate(json.loads(self.reports.get(self.row)))
 
 
 class StoredSites(Mapping[str, SiteReport]):
@@ -61,9 +72,17 @@ class StoredSites(Mapping[str, SiteReport]):
     def __init__(self, head: ReportHead) -> None:
         self._head = head
         self._sites: dict[str, StoredSite] = {}
+        self._order: list[StoredSite] = []
 
     def add(self, site: str, where: StoredSite) -> None:
+        if site in self._sites:
+            raise ValueError(f"site {site!r} added twice")
         self._sites[site] = where
+        self._order.append(where)
+
+    def summaries(self) -> SiteSummaries:
+        """The sites' lines of the index, in the order the sites were added, each read when asked for."""
+        return SiteSummaries(self._order)
 
     def __len__(self) -> int:
         return len(self._sites)
@@ -90,4 +109,41 @@ class StoredSites(Mapping[str, SiteReport]):
         return f"StoredSites({len(self)} sites)"
 
 
-__all__ = ["ReportHead", "StoredSite", "StoredSites", "site_record"]
+class SiteSummaries(Sequence[SiteSummary]):
+    """`IndexReport.sites` of a run: each site's line of the index (its name, report files and
+    counts) read from disk when asked for, so that the index of 100,000 sites is not held in memory
+    (3 KB a site as models) while the reports are written."""
+
+    def __init__(self, sites: list[StoredSite]) -> None:
+        self._sites = sites
+
+    def __len__(self) -> int:
+        return len(self._sites)
+
+    @overload
+    def __getitem__(self, k: int) -> SiteSummary: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[SiteSummary]: ...
+
+    def __getitem__(self, k: int | slice) -> SiteSummary | list[SiteSummary]:
+        if isinstance(k, slice):
+            return [where.summary() for where in self._sites[k]]
+        return self._sites[k].summary()
+
+    def __iter__(self) -> Iterator[SiteSummary]:
+        for where in self._sites:
+            yield where.summary()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or len(other) != len(self):
+            return False
+        return all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"SiteSummaries({len(self)} sites)"
+
+
+__all__ = ["ReportHead", "SiteSummaries", "StoredSite", "StoredSites", "site_record", "summary_record_of"]

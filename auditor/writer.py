@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import overload
 
 from auditor.engine import RunResult
 from auditor.forking import can_fork, share
@@ -33,9 +34,34 @@ from auditor.report.write import index_json_chunks, site_json_chunks, write_atom
 
 @dataclass(frozen=True)
 class Emitted:
-    files: list[Path]
+    files: Sequence[Path]  # in the order they were put in place
     stdout: str  # what a format prints (GitHub annotations)
     step_summary: str  # Markdown for $GITHUB_STEP_SUMMARY, "" when no format asked for one
+
+
+class _Paths(Sequence[Path]):
+    """Written files as their path strings, each a Path when asked for: a run of 100,000 sites writes
+    200,000 files, and as many Path objects cost some 60 MB."""
+
+    def __init__(self, paths: list[str]) -> None:
+        self._paths = paths
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    @overload
+    def __getitem__(self, k: int) -> Path: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[Path]: ...
+
+    def __getitem__(self, k: int | slice) -> Path | list[Path]:
+        if isinstance(k, slice):
+            return [Path(p) for p in self._paths[k]]
+        return Path(self._paths[k])
+
+    def __repr__(self) -> str:
+        return f"_Paths({len(self)} files)"
 
 
 def report_set(result: RunResult, baseline: BaselineCheck | None = None) -> ReportSet:
@@ -56,28 +82,32 @@ def emit_reports(bundle: ReportSet, out_dir: Path, formats: Sequence[str] = DEFA
     a time; with `jobs` above 1 and a run of many pages they are written by `jobs` processes."""
     others = [f for f in formats if f != "json"]
     output = collect(bundle, others)
-    json_names: list[str] = []
+    # The site reports' shares of the writing work: their site's pages, counted in the index (a run's
+    # site reports are not read for it); other files count 1.
+    weights: dict[str, int] = {}
+    json_tasks: list[tuple[str, Body, int]] = []
+    json_names: set[str] = set()
+    for summary in bundle.index.sites:
+        weight = summary.totals.pages + 1
+        if summary.html_report in output.files:
+            weights[summary.html_report] = weight
+        if "json" in formats and summary.site in bundle.sites:
+            name = summary.json_report
+            if name in json_names:
+                raise FormatError(f"two sites would share the report file {name!r} (the second is {summary.site!r})")
+            json_names.add(name)
+            json_tasks.append((name, partial(site_json_body, bundle.sites, summary.site), weight))
     if "json" in formats:
-        names = {s.site: s.json_report for s in bundle.index.sites}
-        for site in bundle.sites:
-            if names[site] in json_names:
-                raise FormatError(f"two sites would share the report file {names[site]!r} (the second is {site!r})")
-            json_names.append(names[site])
-        json_names.append("index.json")
-        for name in json_names:
-            if name in output.files:
-                raise FormatError(f"report file {name!r} would be written twice (by json and another format); "
-                                  "rename the site with --site or drop a format")
-    written: list[Path] = []
+        json_names.add("index.json")
+        for name in sorted(json_names & output.files.keys()):
+            raise FormatError(f"report file {name!r} would be written twice (by json and another format); "
+                              "rename the site with --site or drop a format")
+    written: list[str] = []
     if output.files or json_names:
         out_dir.mkdir(parents=True, exist_ok=True)
-    weights = _weights(bundle)
-    tasks: list[tuple[str, Body, int]] = [(name, body, weights.get(name, 1)) for name, body in output.files.items()]
-    if json_names:
-        names = {s.site: s.json_report for s in bundle.index.sites}
-        tasks.extend((names[site], partial(site_json_body, bundle.sites, site), weights[names[site]])
-                     for site in bundle.sites)
-    pending: list[tuple[Path, Path]] = []  # (temporary file, report file)
+    tasks = [(name, body, weights.get(name, 1)) for name, body in output.files.items()] + json_tasks
+    del json_tasks
+    pending: list[tuple[str, str]] = []  # (temporary file, report file), as strings (see _Paths)
     placed = 0  # pending[:placed] are renamed into place
     try:
         pages = bundle.index.totals.pages
@@ -85,42 +115,37 @@ def emit_reports(bundle: ReportSet, out_dir: Path, formats: Sequence[str] = DEFA
         if workers > 1 and pages >= PARALLEL_WRITE_MIN_PAGES and can_fork():
             pending.extend(_write_forked(tasks, out_dir, workers))
         else:
-            pending.extend(write_temporary(out_dir, name, body_chunks(body)) for name, body, _ in tasks)
+            pending.extend(_strings(write_temporary(out_dir, name, body_chunks(body))) for name, body, _ in tasks)
+        del tasks
         # The site JSON reports first, then the JSON index, then the rest (a stable sort: in their
         # order otherwise); one pass, as a run may write 100,000 files.
-        json_files = set(json_names)
-        pending.sort(key=lambda done: done[1].name not in json_files)
-        json_count = sum(1 for _, target in pending if target.name in json_files)
+        pending.sort(key=lambda done: os.path.basename(done[1]) not in json_names)
+        json_count = sum(1 for _, target in pending if os.path.basename(target) in json_names)
         for tmp, target in pending[:json_count]:
             os.replace(tmp, target)
             placed += 1
             written.append(target)
         if json_names:
-            written.append(write_atomic(out_dir, "index.json", index_json_chunks(bundle.index)))
+            written.append(str(write_atomic(out_dir, "index.json", index_json_chunks(bundle.index))))
         for tmp, target in pending[json_count:]:
             os.replace(tmp, target)
             placed += 1
             written.append(target)
     finally:
         for tmp, _ in pending[placed:]:
-            tmp.unlink(missing_ok=True)
-    return Emitted(files=written, stdout=output.stdout, step_summary=output.step_summary)
+            Path(tmp).unlink(missing_ok=True)
+    return Emitted(files=_Paths(written), stdout=output.stdout, step_summary=output.step_summary)
+
+
+def _strings(done: tuple[Path, Path]) -> tuple[str, str]:
+    return str(done[0]), str(done[1])
 
 
 # Below this many pages in a run, forking writers costs more than it saves.
 PARALLEL_WRITE_MIN_PAGES = 300
 
 
-def _weights(bundle: ReportSet) -> dict[str, int]:
-    """The site reports' shares of the writing work (their site's pages, counted in the index: a
-    run's site reports are not read for it); other files count 1."""
-    weights: dict[str, int] = {}
-    for summary in bundle.index.sites:
-        weights[summary.html_report] = weights[summary.json_report] = summary.totals.pages + 1
-    return weights
-
-
-def _write_forked(tasks: list[tuple[str, Body, int]], out_dir: Path, workers: int) -> list[tuple[Path, Path]]:
+def _write_forked(tasks: list[tuple[str, Body, int]], out_dir: Path, workers: int) -> list[tuple[str, str]]:
     """Write the files into temporary files with `workers` processes (this one and forked ones, which
     read the reports' page store through handles of their own), the heaviest files first, each to the
     least loaded process. The (temporary file, report file) pairs in the order of `tasks`; on any
@@ -134,7 +159,7 @@ def _write_forked(tasks: list[tuple[str, Body, int]], out_dir: Path, workers: in
         child.start()
         send.close()
         children.append((child, receive))
-    results: dict[int, tuple[Path, Path]] = {}
+    results: dict[int, tuple[str, str]] = {}
     failure: BaseException | None = None
     try:
         own = _write_files(tasks, parts[0], out_dir)
@@ -148,26 +173,26 @@ def _write_forked(tasks: list[tuple[str, Body, int]], out_dir: Path, workers: in
             status, payload = "died", None
         writer.join()
         if status == "ok":
-            results.update((k, (Path(tmp), Path(target))) for k, (tmp, target) in payload)
+            results.update((k, (tmp, target)) for k, (tmp, target) in payload)
         elif failure is None:
             failure = _failure(status, payload, writer.exitcode)
         receive.close()
     if failure is not None:
         for tmp, _ in results.values():
-            tmp.unlink(missing_ok=True)
+            Path(tmp).unlink(missing_ok=True)
         raise failure
-    return [results[k] for k in range(len(tasks))]
+    return [results.pop(k) for k in range(len(tasks))]
 
 
-def _write_files(tasks: list[tuple[str, Body, int]], part: list[int], out_dir: Path) -> list[tuple[Path, Path]]:
-    done: list[tuple[Path, Path]] = []
+def _write_files(tasks: list[tuple[str, Body, int]], part: list[int], out_dir: Path) -> list[tuple[str, str]]:
+    done: list[tuple[str, str]] = []
     try:
         for k in part:
             name, body, _ = tasks[k]
-            done.append(write_temporary(out_dir, name, body_chunks(body)))
+            done.append(_strings(write_temporary(out_dir, name, body_chunks(body))))
     except BaseException:
         for tmp, _ in done:
-            tmp.unlink(missing_ok=True)
+            Path(tmp).unlink(missing_ok=True)
         raise
     return done
 
@@ -176,7 +201,7 @@ def _write_part(tasks: list[tuple[str, Body, int]], part: list[int], out_dir: Pa
     """A forked writer: its files, then ("ok", [(k, (tmp, target))]) or what failed, to the parent."""
     try:
         done = _write_files(tasks, part, out_dir)
-        send.send(("ok", [(k, (str(tmp), str(target))) for k, (tmp, target) in zip(part, done, strict=True)]))
+        send.send(("ok", list(zip(part, done, strict=True))))
     except (OSError, ValueError) as exc:  # FormatError is a ValueError
         send.send((type(exc).__name__, str(exc)))
     except BaseException:
@@ -199,7 +224,7 @@ def _failure(status: str, payload: object, exit_code: int | None) -> BaseExcepti
 
 
 def write_reports(result: RunResult, out_dir: Path, formats: Sequence[str] = DEFAULT_FORMATS) -> list[Path]:
-    return emit_reports(report_set(result), out_dir, formats).files
+    return list(emit_reports(report_set(result), out_dir, formats).files)
 
 
 # -- the site JSON, streamed (site_json_chunks: auditor.report.write) ------------------------------

@@ -18,10 +18,11 @@ from pathlib import Path
 from test_pagestore import _engine, _template, copy_page
 
 from auditor.analysis.summary import AuthorNote
-from auditor.engine import AuditedPage, Engine, RunResult, add_totals, count_page, drop_zero_counts, run
+from auditor.engine import AuditedPage, Engine, RunResult, add_totals, run, totals
 from auditor.facts.model import SourceLocation
 from auditor.inputs.files import discover
 from auditor.models import SiteReport, Totals, site_consent
+from auditor.tally import count_flat, totals_of
 from auditor.writer import write_reports
 
 PER_PAGE_LIMIT = 1024  # bytes the main process may keep per page while collecting
@@ -172,10 +173,13 @@ def test_site_phase_of_one_big_site_keeps_little_per_page(tmp_path: Path) -> Non
     assert growth < 1000, f"the site phase's peak grows by {growth:.0f} bytes per page of the site"
 
 
-def test_each_site_costs_a_few_kilobytes_while_pages_are_collected() -> None:
+def test_each_site_costs_a_few_hundred_bytes_from_its_first_page_to_its_report(tmp_path: Path) -> None:
     """An archive where every page is a site of its own (a Common Crawl segment): what the engine
-    keeps per site until the site phase. The per-rule counts of one page's site were 45 dicts of
-    their own, 10 KB a site (1 GB at 100,000 sites); equal small counts are now shared."""
+    keeps per site until the site phase, what the run's result keeps after it, and the peak while
+    the reports are written. Each grew with the sites: the per-rule counts of a site were 45 dicts
+    of their own (10 KB a site, 1 GB at 100,000 sites), then a `Totals` a site (3 KB) until the site
+    phase and again in the index until it was written; a page's counts are now on disk with its
+    summary (`auditor.tally`) and the index's lines with the site reports (`auditor.sitereports`)."""
     engine = _engine_for_many_sites()
     template = _template(engine)
 
@@ -187,21 +191,22 @@ def test_each_site_costs_a_few_kilobytes_while_pages_are_collected() -> None:
 
     add(0, 100)  # warm-up
     held, _ = _traced(lambda: add(100, 1100))
-    per_site = held / 1000
-    assert per_site < 5000, f"{per_site:.0f} bytes kept per site"
-    # The site reports are on disk until they are written (`auditor.sitereports`): what the run's
-    # result holds per site is where its report is and its counts for the index. Holding the
-    # reports took another 10 KB a site.
+    assert held / 1000 < 600, f"{held / 1000:.0f} bytes kept per site while pages are collected"
     finished: list[RunResult] = []
     held, _ = _traced(lambda: finished.append(engine.finish()))
-    assert held / 1100 < 1500, f"{held / 1100:.0f} bytes held per site after the site phase"
+    assert held / 1100 < 800, f"{held / 1100:.0f} bytes held per site after the site phase"
     with finished[0] as result:
-        assert len(result.sites) == 1100
+        assert len(result.sites) == 1100 and len(result.index.sites) == 1100
         one = result.sites["host7.example"].totals
         assert all(report.totals == one for report in result.sites.values())
+        assert all(summary.totals == one for summary in result.index.sites)
         # The run's counts are every site's added up: shared counts were never changed in place.
         assert result.index.totals.by_rule == {code: {k: v * 1100 for k, v in counts.items()}
                                                for code, counts in one.by_rule.items()}
+        write_reports(result, tmp_path / "warm-up", ["html"])  # templates compiled (a few MB, once)
+        _, peak = _traced(lambda: write_reports(result, tmp_path / "out"))
+        assert peak / 1100 < 2500, f"writing the reports peaked at {peak / 1100:.0f} bytes a site"
+        assert len(list((tmp_path / "out").glob("host*.example.html"))) == 1100
 
 
 def _engine_for_many_sites() -> Engine:
@@ -215,17 +220,19 @@ def _engine_for_many_sites() -> Engine:
 def test_shared_rule_counts_are_never_changed_in_place() -> None:
     engine = _engine_for_many_sites()
     page = _template(engine).page
-    first, second = Totals(), Totals()
-    count_page(first, page)
-    count_page(second, page)
+    first, second = totals([page], []), totals([page], [])
     code = next(iter(first.by_rule))
     assert first.by_rule[code] is second.by_rule[code]  # equal small counts: one dict
     before = second.model_copy(deep=True)
-    count_page(first, page, -1)  # as the site phase does before it adds site findings
-    drop_zero_counts(first)
-    assert first.by_rule == {} and first.by_outcome == {}
-    assert second == before
     doubled = Totals()
     add_totals(doubled, second)
     add_totals(doubled, second)
     assert second == before and doubled.by_rule[code] == {k: 2 * v for k, v in before.by_rule[code].items()}
+
+
+def test_a_page_taken_out_of_the_counts_leaves_no_key() -> None:
+    """The site phase takes out the counts of a page that site checks add to, then counts it again."""
+    page = _template(_engine_for_many_sites()).page
+    counts = count_flat({}, page)
+    assert count_flat(count_flat(dict(counts), page), page, -1) == counts
+    assert totals_of(count_flat(dict(counts), page, -1), 0, 0) == Totals()

@@ -55,20 +55,20 @@ def site_html_body(sites: Mapping[str, SiteReport], site: str) -> Iterable[str]:
 
 def json_reporter(bundle: ReportSet) -> Output:
     files: dict[str, Body] = {}
-    names = {s.site: s.json_report for s in bundle.index.sites}
-    for site in bundle.sites:
-        _unique(files, names[site], site)
-        files[names[site]] = partial(site_json_body, bundle.sites, site)
+    for summary in bundle.index.sites:  # (read one at a time: a run's index is on disk)
+        if summary.site in bundle.sites:
+            _unique(files, summary.json_report, summary.site)
+            files[summary.json_report] = partial(site_json_body, bundle.sites, summary.site)
     files["index.json"] = partial(index_json_chunks, bundle.index)
     return Output(files=files)
 
 
 def html_reporter(bundle: ReportSet) -> Output:
     files: dict[str, Body] = {}
-    names = {s.site: s.html_report for s in bundle.index.sites}
-    for site in bundle.sites:
-        _unique(files, names[site], site)
-        files[names[site]] = partial(site_html_body, bundle.sites, site)  # rendered as it is written
+    for summary in bundle.index.sites:  # (read one at a time: a run's index is on disk)
+        if summary.site in bundle.sites:
+            _unique(files, summary.html_report, summary.site)
+            files[summary.html_report] = partial(site_html_body, bundle.sites, summary.site)  # rendered when written
     files["index.html"] = partial(index_html_chunks, bundle.index)
     return Output(files=files)
 
