@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
+from collections.abc import Sequence
 
 
 def can_fork() -> bool:
@@ -14,7 +15,7 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
-def share(weights: list[int], parts: int) -> list[list[int]]:
+def share(weights: Sequence[int], parts: int) -> list[list[int]]:
     """Indexes of `weights` in `parts` groups of about equal weight: the heaviest first, each to the
     lightest group; each group in index order, and no empty group."""
     groups: list[list[int]] = [[] for _ in range(parts)]

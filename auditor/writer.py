@@ -13,10 +13,13 @@ read the same page store), each into temporary files that this process renames w
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import secrets
 import traceback
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from multiprocessing.connection import Connection
@@ -25,11 +28,17 @@ from typing import overload
 
 from auditor.engine import RunResult
 from auditor.forking import can_fork, share
-from auditor.models import SiteReport
+from auditor.models import SiteReport, SiteSummary
 from auditor.report.baseline import BaselineCheck
 from auditor.report.bundle import Body, ReportSet, body_chunks
-from auditor.report.formats import DEFAULT_FORMATS, FormatError, collect, site_json_body
-from auditor.report.write import index_json_chunks, site_json_chunks, write_atomic, write_temporary
+from auditor.report.formats import DEFAULT_FORMATS, FormatError, collect, site_html_body, site_json_body
+from auditor.report.write import (
+    index_json_chunks,
+    site_json_chunks,
+    temporary_name,
+    write_atomic,
+    write_temporary_as,
+)
 
 
 @dataclass(frozen=True)
@@ -40,14 +49,15 @@ class Emitted:
 
 
 class _Paths(Sequence[Path]):
-    """Written files as their path strings, each a Path when asked for: a run of 100,000 sites writes
+    """Written files as their names, each a Path when asked for: a run of 100,000 sites writes
     200,000 files, and as many Path objects cost some 60 MB."""
 
-    def __init__(self, paths: list[str]) -> None:
-        self._paths = paths
+    def __init__(self, folder: Path, names: list[str]) -> None:
+        self._folder = folder
+        self._names = names
 
     def __len__(self) -> int:
-        return len(self._paths)
+        return len(self._names)
 
     @overload
     def __getitem__(self, k: int) -> Path: ...
@@ -57,11 +67,78 @@ class _Paths(Sequence[Path]):
 
     def __getitem__(self, k: int | slice) -> Path | list[Path]:
         if isinstance(k, slice):
-            return [Path(p) for p in self._paths[k]]
-        return Path(self._paths[k])
+            return [self._folder / name for name in self._names[k]]
+        return self._folder / self._names[k]
 
     def __repr__(self) -> str:
-        return f"_Paths({len(self)} files)"
+        return f"_Paths({len(self)} files in {self._folder})"
+
+
+Task = tuple[str, Body, int]  # a file to write: its name, its text (or how to stream it), its weight
+
+
+class _SiteTasks(Sequence[Task]):
+    """A report file per site (its JSON or its HTML), each described when it is asked for, from the
+    site's line of the index: a run's index is on disk (`auditor.sitereports`), and a list of 100,000
+    sites' names and bodies cost the writer some 150 MB. A site's weight is its pages (plus one)."""
+
+    def __init__(self, bundle: ReportSet, kind: str) -> None:
+        self._index = bundle.index.sites
+        self._sites = bundle.sites
+        self.kind = kind
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def name(self, summary: SiteSummary) -> str:
+        return summary.json_report if self.kind == "json" else summary.html_report
+
+    def _task(self, summary: SiteSummary) -> Task:
+        body = site_json_body if self.kind == "json" else site_html_body
+        return self.name(summary), partial(body, self._sites, summary.site), summary.totals.pages + 1
+
+    @overload
+    def __getitem__(self, k: int) -> Task: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[Task]: ...
+
+    def __getitem__(self, k: int | slice) -> Task | list[Task]:
+        if isinstance(k, slice):
+            return [self._task(s) for s in self._index[k]]
+        return self._task(self._index[k])
+
+    def __iter__(self) -> Iterator[Task]:
+        return map(self._task, self._index)
+
+
+class _Tasks(Sequence[Task]):
+    """Sequences of tasks one after the other."""
+
+    def __init__(self, parts: list[Sequence[Task]]) -> None:
+        self._parts = parts
+
+    def __len__(self) -> int:
+        return sum(map(len, self._parts))
+
+    @overload
+    def __getitem__(self, k: int) -> Task: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[Task]: ...
+
+    def __getitem__(self, k: int | slice) -> Task | list[Task]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        for part in self._parts:
+            if k < len(part):
+                return part[k]
+            k -= len(part)
+        raise IndexError(k)
+
+    def __iter__(self) -> Iterator[Task]:
+        for part in self._parts:
+            yield from part
 
 
 def report_set(result: RunResult, baseline: BaselineCheck | None = None) -> ReportSet:
@@ -79,92 +156,93 @@ def emit_reports(bundle: ReportSet, out_dir: Path, formats: Sequence[str] = DEFA
     """Write every report into a temporary file in the output folder (a format that fails writes
     nothing: the temporary files are removed), then rename the site JSON reports into place, write
     the JSON index, and rename the others. Big files (site JSON and HTML) are streamed, one page at
-    a time; with `jobs` above 1 and a run of many pages they are written by `jobs` processes."""
-    others = [f for f in formats if f != "json"]
-    output = collect(bundle, others)
-    # The site reports' shares of the writing work: their site's pages, counted in the index (a run's
-    # site reports are not read for it); other files count 1.
-    weights: dict[str, int] = {}
-    json_tasks: list[tuple[str, Body, int]] = []
-    json_names: set[str] = set()
-    for summary in bundle.index.sites:
-        weight = summary.totals.pages + 1
-        if summary.html_report in output.files:
-            weights[summary.html_report] = weight
-        if "json" in formats and summary.site in bundle.sites:
-            name = summary.json_report
-            if name in json_names:
-                raise FormatError(f"two sites would share the report file {name!r} (the second is {summary.site!r})")
-            json_names.add(name)
-            json_tasks.append((name, partial(site_json_body, bundle.sites, summary.site), weight))
-    if "json" in formats:
-        json_names.add("index.json")
-        for name in sorted(json_names & output.files.keys()):
-            raise FormatError(f"report file {name!r} would be written twice (by json and another format); "
-                              "rename the site with --site or drop a format")
+    a time; with `jobs` above 1 and a run of many pages they are written by `jobs` processes.
+    What is kept per file meanwhile is its weight and, once it is in place, its name."""
+    output = collect(bundle, [f for f in formats if f != "json"], site_files=False)
+    site_tasks = [_SiteTasks(bundle, kind) for kind in ("html", "json") if kind in formats]
+    json_names = {"index.json"} if "json" in formats else set()
+    _check_names(bundle, output.files.keys() | json_names, site_tasks)
+    parts: list[Sequence[Task]] = [[(name, body, 1) for name, body in output.files.items()], *site_tasks]
+    tasks = _Tasks(parts)
+    if not len(tasks) and not json_names:
+        return Emitted(files=_Paths(out_dir, []), stdout=output.stdout, step_summary=output.step_summary)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_hex(8)  # the temporary files' mark: `.NAME.TOKEN.tmp`, one per report file
     written: list[str] = []
-    if output.files or json_names:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    tasks = [(name, body, weights.get(name, 1)) for name, body in output.files.items()] + json_tasks
-    del json_tasks
-    pending: list[tuple[str, str]] = []  # (temporary file, report file), as strings (see _Paths)
-    placed = 0  # pending[:placed] are renamed into place
     try:
-        pages = bundle.index.totals.pages
-        workers = min(jobs, sum(1 for _, body, _ in tasks if not isinstance(body, str)))
-        if workers > 1 and pages >= PARALLEL_WRITE_MIN_PAGES and can_fork():
-            pending.extend(_write_forked(tasks, out_dir, workers))
+        workers = min(jobs, len(tasks))
+        if workers > 1 and bundle.index.totals.pages >= PARALLEL_WRITE_MIN_PAGES and can_fork():
+            _write_forked(tasks, out_dir, workers, token)
         else:
-            pending.extend(_strings(write_temporary(out_dir, name, body_chunks(body))) for name, body, _ in tasks)
-        del tasks
-        # The site JSON reports first, then the JSON index, then the rest (a stable sort: in their
-        # order otherwise); one pass, as a run may write 100,000 files.
-        pending.sort(key=lambda done: os.path.basename(done[1]) not in json_names)
-        json_count = sum(1 for _, target in pending if os.path.basename(target) in json_names)
-        for tmp, target in pending[:json_count]:
-            os.replace(tmp, target)
-            placed += 1
-            written.append(target)
+            _write_files(tasks, range(len(tasks)), out_dir, token)
+        # The site JSON reports first, then the JSON index, then the rest in their order.
+        json_sites = [part for part in site_tasks if part.kind == "json"]
+        for name, _, _ in (task for part in json_sites for task in part):
+            _place(out_dir, name, token, written)
         if json_names:
-            written.append(str(write_atomic(out_dir, "index.json", index_json_chunks(bundle.index))))
-        for tmp, target in pending[json_count:]:
-            os.replace(tmp, target)
-            placed += 1
-            written.append(target)
+            written.append(write_atomic(out_dir, "index.json", index_json_chunks(bundle.index)).name)
+        for name, _, _ in (task for part in parts if part not in json_sites for task in part):
+            _place(out_dir, name, token, written)
     finally:
-        for tmp, _ in pending[placed:]:
-            Path(tmp).unlink(missing_ok=True)
-    return Emitted(files=_Paths(written), stdout=output.stdout, step_summary=output.step_summary)
+        _remove_temporary(out_dir, token)
+    return Emitted(files=_Paths(out_dir, written), stdout=output.stdout, step_summary=output.step_summary)
 
 
-def _strings(done: tuple[Path, Path]) -> tuple[str, str]:
-    return str(done[0]), str(done[1])
+def _check_names(bundle: ReportSet, others: Iterable[str], site_tasks: list[_SiteTasks]) -> None:
+    """No two files of the same name: sites whose names map to the same file, or a site's file and
+    another format's. (The one set of names a run's writer builds, and drops before it writes.)"""
+    other_names = set(others)
+    seen: set[str] = set()
+    for summary in bundle.index.sites:
+        if summary.site not in bundle.sites:
+            raise ValueError(f"the index lists site {summary.site!r}, which has no report")
+        for part in site_tasks:
+            name = part.name(summary)
+            if name in other_names:
+                raise FormatError(f"report file {name!r} would be written twice (by {part.kind} and another "
+                                  "format); rename the site with --site or drop a format")
+            if name in seen:
+                raise FormatError(f"two sites would share the report file {name!r} (the second is {summary.site!r})")
+            seen.add(name)
+    if site_tasks and len(bundle.sites) != len(bundle.index.sites):
+        raise ValueError("the index does not list every site report")
+
+
+def _place(out_dir: Path, name: str, token: str, written: list[str]) -> None:
+    # Plain strings, not Paths: pathlib interns every name it parses, and the names are kept.
+    folder = os.fspath(out_dir)
+    os.replace(os.path.join(folder, temporary_name(name, token)), os.path.join(folder, name))
+    written.append(name)
+
+
+def _remove_temporary(out_dir: Path, token: str) -> None:
+    """Remove what is left of the temporary files of this writer (all of them if it failed)."""
+    with contextlib.suppress(OSError):
+        for path in out_dir.glob(f".*.{token}.tmp"):
+            path.unlink(missing_ok=True)
 
 
 # Below this many pages in a run, forking writers costs more than it saves.
 PARALLEL_WRITE_MIN_PAGES = 300
 
 
-def _write_forked(tasks: list[tuple[str, Body, int]], out_dir: Path, workers: int) -> list[tuple[str, str]]:
-    """Write the files into temporary files with `workers` processes (this one and forked ones, which
-    read the reports' page store through handles of their own), the heaviest files first, each to the
-    least loaded process. The (temporary file, report file) pairs in the order of `tasks`; on any
-    failure every temporary file is removed and the first failure raised."""
-    parts = share([weight for _, _, weight in tasks], workers)
+def _write_forked(tasks: Sequence[Task], out_dir: Path, workers: int, token: str) -> None:
+    """Write the files into their temporary files with `workers` processes (this one and forked ones,
+    which read the reports' page store through handles of their own), the heaviest files first, each
+    to the least loaded process. On any failure, the first one is raised once every process has ended."""
+    parts = share(array("q", (weight for _, _, weight in tasks)), workers)
     context = multiprocessing.get_context("fork")
     children: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
     for part in parts[1:]:
         receive, send = context.Pipe(duplex=False)
-        child = context.Process(target=_write_part, args=(tasks, part, out_dir, send), daemon=True)
+        child = context.Process(target=_write_part, args=(tasks, part, out_dir, token, send), daemon=True)
         child.start()
         send.close()
         children.append((child, receive))
-    results: dict[int, tuple[str, str]] = {}
     failure: BaseException | None = None
     try:
-        own = _write_files(tasks, parts[0], out_dir)
-        results.update(zip(parts[0], own, strict=True))
-    except BaseException as exc:  # the children still run: collect their files to remove them
+        _write_files(tasks, parts[0], out_dir, token)
+    except BaseException as exc:  # the children still run: wait for them
         failure = exc
     for writer, receive in children:
         try:
@@ -172,36 +250,24 @@ def _write_forked(tasks: list[tuple[str, Body, int]], out_dir: Path, workers: in
         except EOFError:
             status, payload = "died", None
         writer.join()
-        if status == "ok":
-            results.update((k, (tmp, target)) for k, (tmp, target) in payload)
-        elif failure is None:
+        if status != "ok" and failure is None:
             failure = _failure(status, payload, writer.exitcode)
         receive.close()
     if failure is not None:
-        for tmp, _ in results.values():
-            Path(tmp).unlink(missing_ok=True)
         raise failure
-    return [results.pop(k) for k in range(len(tasks))]
 
 
-def _write_files(tasks: list[tuple[str, Body, int]], part: list[int], out_dir: Path) -> list[tuple[str, str]]:
-    done: list[tuple[str, str]] = []
+def _write_files(tasks: Sequence[Task], part: Iterable[int], out_dir: Path, token: str) -> None:
+    for k in part:
+        name, body, _ = tasks[k]
+        write_temporary_as(out_dir, name, body_chunks(body), token)
+
+
+def _write_part(tasks: Sequence[Task], part: list[int], out_dir: Path, token: str, send: Connection) -> None:
+    """A forked writer: its files, then ("ok", None) or what failed, to the parent."""
     try:
-        for k in part:
-            name, body, _ = tasks[k]
-            done.append(_strings(write_temporary(out_dir, name, body_chunks(body))))
-    except BaseException:
-        for tmp, _ in done:
-            Path(tmp).unlink(missing_ok=True)
-        raise
-    return done
-
-
-def _write_part(tasks: list[tuple[str, Body, int]], part: list[int], out_dir: Path, send: Connection) -> None:
-    """A forked writer: its files, then ("ok", [(k, (tmp, target))]) or what failed, to the parent."""
-    try:
-        done = _write_files(tasks, part, out_dir)
-        send.send(("ok", list(zip(part, done, strict=True))))
+        _write_files(tasks, part, out_dir, token)
+        send.send(("ok", None))
     except (OSError, ValueError) as exc:  # FormatError is a ValueError
         send.send((type(exc).__name__, str(exc)))
     except BaseException:

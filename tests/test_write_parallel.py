@@ -18,7 +18,7 @@ from test_pagestore import _template
 import auditor.writer as writer
 from auditor.engine import AuditedPage, Engine, Options, RunResult
 from auditor.forking import can_fork
-from auditor.report.write import write_temporary
+from auditor.report.write import write_temporary_as
 from auditor.rulepacks import load_packs, select_rules
 from auditor.writer import emit_reports, report_set
 
@@ -65,14 +65,14 @@ def _fail_on(name: str, how: str, monkeypatch: pytest.MonkeyPatch) -> None:
     kills every forked writer before its first file."""
     parent = os.getpid()
 
-    def failing(out_dir: Path, target: str, chunks: object) -> tuple[Path, Path]:
+    def failing(out_dir: Path, target: str, chunks: object, token: str) -> None:
         if how == "die" and os.getpid() != parent:
             os._exit(3)
         if how == "raise" and target == name:
             raise OSError(28, "No space left on device")
-        return write_temporary(out_dir, target, chunks)  # type: ignore[arg-type]
+        write_temporary_as(out_dir, target, chunks, token)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(writer, "write_temporary", failing)
+    monkeypatch.setattr(writer, "write_temporary_as", failing)
 
 
 @pytest.mark.parametrize(("how", "name"),

@@ -53,9 +53,9 @@ def site_html_body(sites: Mapping[str, SiteReport], site: str) -> Iterable[str]:
     return site_html_chunks(sites[site])
 
 
-def json_reporter(bundle: ReportSet) -> Output:
+def json_reporter(bundle: ReportSet, site_files: bool = True) -> Output:
     files: dict[str, Body] = {}
-    for summary in bundle.index.sites:  # (read one at a time: a run's index is on disk)
+    for summary in bundle.index.sites if site_files else ():  # (read one at a time: a run's index is on disk)
         if summary.site in bundle.sites:
             _unique(files, summary.json_report, summary.site)
             files[summary.json_report] = partial(site_json_body, bundle.sites, summary.site)
@@ -63,9 +63,9 @@ def json_reporter(bundle: ReportSet) -> Output:
     return Output(files=files)
 
 
-def html_reporter(bundle: ReportSet) -> Output:
+def html_reporter(bundle: ReportSet, site_files: bool = True) -> Output:
     files: dict[str, Body] = {}
-    for summary in bundle.index.sites:  # (read one at a time: a run's index is on disk)
+    for summary in bundle.index.sites if site_files else ():  # (read one at a time: a run's index is on disk)
         if summary.site in bundle.sites:
             _unique(files, summary.html_report, summary.site)
             files[summary.html_report] = partial(site_html_body, bundle.sites, summary.site)  # rendered when written
@@ -83,6 +83,10 @@ FORMATS: dict[str, Reporter] = {
     "markdown": markdown_reporter,
     "text": text_reporter,
 }
+
+
+# The formats with a file per site.
+_SITE_REPORTERS: dict[str, Callable[[ReportSet, bool], Output]] = {"json": json_reporter, "html": html_reporter}
 
 
 def parse_formats(values: Iterable[str]) -> tuple[str, ...]:
@@ -109,13 +113,14 @@ def render(bundle: ReportSet, formats: Iterable[str]) -> Output:
     return merged
 
 
-def collect(bundle: ReportSet, formats: Iterable[str]) -> Output:
+def collect(bundle: ReportSet, formats: Iterable[str], site_files: bool = True) -> Output:
     """Every format's output together, big files still to be streamed (see `Body`); a file name two
-    formats (or two sites) would share is an error."""
+    formats (or two sites) would share is an error. Without `site_files`, the JSON and HTML formats
+    give their index only (the writer describes each site's files itself, when it writes them)."""
     merged = Output()
     owner: dict[str, str] = {}
     for name in formats:
-        out = FORMATS[name](bundle)
+        out = _SITE_REPORTERS[name](bundle, site_files) if name in _SITE_REPORTERS else FORMATS[name](bundle)
         for file_name, text in out.files.items():
             if file_name in merged.files:
                 raise FormatError(f"report file {file_name!r} would be written twice (by {owner[file_name]} "

@@ -87,6 +87,26 @@ def write_temporary(out_dir: Path, name: str, chunks: Iterable[str]) -> tuple[Pa
     return Path(tmp), target
 
 
+def temporary_name(name: str, token: str) -> str:
+    """The temporary name of report file `name` while a writer with this `token` writes it."""
+    return f".{name}.{token}.tmp"
+
+
+def write_temporary_as(out_dir: Path, name: str, chunks: Iterable[str], token: str) -> None:
+    """`write_temporary` under the name `temporary_name(name, token)`, made anew (never an existing
+    file's): a writer that writes many files knows where each is without keeping its name."""
+    target = safe_target(out_dir, name)
+    tmp = target.parent / temporary_name(target.name, token)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def site_json_chunks(report: SiteReport) -> Iterator[str]:
     """`to_json(report)` in pieces: everything but the pages as one document, then each page.
     Pages kept on disk as JSON (the engine's page store) give their dumps without models."""
