@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import overload
 
-from auditor.models import RuleInfo, RulePackInfo, Severity, SiteReport, SiteSummary, ToolInfo
+from auditor.models import RuleInfo, RulePackInfo, Severity, SiteReport, SiteSummary, ToolInfo, Totals
 from auditor.pagestore import RecordFile, StoredPages, StoredRecord
 
 
@@ -62,7 +62,12 @@ class StoredSite:
     trackers: int | None
 
     def summary(self) -> SiteSummary:
-        return SiteSummary.model_validate(json.loads(self.reports.get(self.row)))
+        # Not validated again: the record is this run's own (`summary_record_of`), and the writers
+        # read every site's line several times.
+        fields = json.loads(self.reports.get(self.row))
+        return SiteSummary.model_construct(site=fields["site"], json_report=fields["json_report"],
+                                           html_report=fields["html_report"],
+                                           totals=Totals.model_construct(**fields["totals"]))
 
 
 class StoredSites(Mapping[str, SiteReport]):

@@ -19,7 +19,7 @@ import os
 import secrets
 import traceback
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from multiprocessing.connection import Connection
@@ -28,7 +28,7 @@ from typing import overload
 
 from auditor.engine import RunResult
 from auditor.forking import can_fork, share
-from auditor.models import SiteReport, SiteSummary
+from auditor.models import SiteReport
 from auditor.report.baseline import BaselineCheck
 from auditor.report.bundle import Body, ReportSet, body_chunks
 from auditor.report.formats import DEFAULT_FORMATS, FormatError, collect, site_html_body, site_json_body
@@ -52,7 +52,7 @@ class _Paths(Sequence[Path]):
     """Written files as their names, each a Path when asked for: a run of 100,000 sites writes
     200,000 files, and as many Path objects cost some 60 MB."""
 
-    def __init__(self, folder: Path, names: list[str]) -> None:
+    def __init__(self, folder: Path, names: Sequence[str]) -> None:
         self._folder = folder
         self._names = names
 
@@ -77,25 +77,60 @@ class _Paths(Sequence[Path]):
 Task = tuple[str, Body, int]  # a file to write: its name, its text (or how to stream it), its weight
 
 
-class _SiteTasks(Sequence[Task]):
-    """A report file per site (its JSON or its HTML), each described when it is asked for, from the
-    site's line of the index: a run's index is on disk (`auditor.sitereports`), and a list of 100,000
-    sites' names and bodies cost the writer some 150 MB. A site's weight is its pages (plus one)."""
+class _Strings(Sequence[str]):
+    """Many short strings as one run of UTF-8 bytes (each ended by a NUL, which no site or file name
+    holds) with their ends in an array: about their length in bytes each, where a list of str
+    objects costs 60 bytes more each (and a StringIO four bytes a character)."""
 
-    def __init__(self, bundle: ReportSet, kind: str) -> None:
-        self._index = bundle.index.sites
-        self._sites = bundle.sites
-        self.kind = kind
+    def __init__(self) -> None:
+        self._data = bytearray()
+        self._ends = array("q")
+
+    def append(self, text: str) -> None:
+        self._data += text.encode("utf-8", "surrogatepass")
+        self._data.append(0)
+        self._ends.append(len(self._data))
 
     def __len__(self) -> int:
-        return len(self._index)
+        return len(self._ends)
 
-    def name(self, summary: SiteSummary) -> str:
-        return summary.json_report if self.kind == "json" else summary.html_report
+    def __contains__(self, text: object) -> bool:
+        return isinstance(text, str) and b"\0" + text.encode("utf-8", "surrogatepass") + b"\0" in b"\0" + self._data
 
-    def _task(self, summary: SiteSummary) -> Task:
+    @overload
+    def __getitem__(self, k: int) -> str: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[str]: ...
+
+    def __getitem__(self, k: int | slice) -> str | list[str]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        if k < 0:
+            k += len(self)
+        start = self._ends[k - 1] if k > 0 else 0
+        return self._data[start:self._ends[k] - 1].decode("utf-8", "surrogatepass")
+
+
+class _SiteTasks(Sequence[Task]):
+    """A report file per site (its JSON or its HTML), each described when it is asked for from its
+    site's name, its file's name and its weight (the site's pages, plus one), read from the index
+    once (`_site_tasks`): a list of 100,000 sites' names and bodies cost the writer some 150 MB."""
+
+    def __init__(self, kind: str, sites: Mapping[str, SiteReport], names: _Strings, files: _Strings,
+                 weights: array[int]) -> None:
+        self.kind = kind
+        self._sites = sites
+        self._names = names
+        self.files = files
+        self._weights = weights
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def _task(self, k: int) -> Task:
         body = site_json_body if self.kind == "json" else site_html_body
-        return self.name(summary), partial(body, self._sites, summary.site), summary.totals.pages + 1
+        return self.files[k], partial(body, self._sites, self._names[k]), self._weights[k]
 
     @overload
     def __getitem__(self, k: int) -> Task: ...
@@ -105,11 +140,38 @@ class _SiteTasks(Sequence[Task]):
 
     def __getitem__(self, k: int | slice) -> Task | list[Task]:
         if isinstance(k, slice):
-            return [self._task(s) for s in self._index[k]]
-        return self._task(self._index[k])
+            return [self._task(i) for i in range(*k.indices(len(self)))]
+        return self._task(k if k >= 0 else k + len(self))
 
-    def __iter__(self) -> Iterator[Task]:
-        return map(self._task, self._index)
+
+def _site_tasks(bundle: ReportSet, kinds: list[str], others: Iterable[str]) -> list[_SiteTasks]:
+    """The site report files of these kinds ("html", "json"), read from the index in one pass that
+    also checks that no two files share a name: sites whose names map to the same file, or a site's
+    file and another format's."""
+    if not kinds:
+        return []
+    other_names = set(others)
+    seen: set[int] = set()  # names' hashes (an equal hash is checked against the names themselves)
+    weights = array("q")
+    names = _Strings()
+    files = {kind: _Strings() for kind in kinds}
+    for summary in bundle.index.sites:
+        if summary.site not in bundle.sites:
+            raise ValueError(f"the index lists site {summary.site!r}, which has no report")
+        for kind, found in files.items():
+            name = summary.json_report if kind == "json" else summary.html_report
+            if name in other_names:
+                raise FormatError(f"report file {name!r} would be written twice (by {kind} and another "
+                                  "format); rename the site with --site or drop a format")
+            if hash(name) in seen and any(name in f for f in files.values()):
+                raise FormatError(f"two sites would share the report file {name!r} (the second is {summary.site!r})")
+            seen.add(hash(name))
+            found.append(name)
+        names.append(summary.site)
+        weights.append(summary.totals.pages + 1)
+    if len(names) != len(bundle.sites):
+        raise ValueError("the index does not list every site report")
+    return [_SiteTasks(kind, bundle.sites, names, found, weights) for kind, found in files.items()]
 
 
 class _Tasks(Sequence[Task]):
@@ -159,16 +221,16 @@ def emit_reports(bundle: ReportSet, out_dir: Path, formats: Sequence[str] = DEFA
     a time; with `jobs` above 1 and a run of many pages they are written by `jobs` processes.
     What is kept per file meanwhile is its weight and, once it is in place, its name."""
     output = collect(bundle, [f for f in formats if f != "json"], site_files=False)
-    site_tasks = [_SiteTasks(bundle, kind) for kind in ("html", "json") if kind in formats]
     json_names = {"index.json"} if "json" in formats else set()
-    _check_names(bundle, output.files.keys() | json_names, site_tasks)
+    site_tasks = _site_tasks(bundle, [kind for kind in ("html", "json") if kind in formats],
+                             output.files.keys() | json_names)
     parts: list[Sequence[Task]] = [[(name, body, 1) for name, body in output.files.items()], *site_tasks]
     tasks = _Tasks(parts)
     if not len(tasks) and not json_names:
         return Emitted(files=_Paths(out_dir, []), stdout=output.stdout, step_summary=output.step_summary)
     out_dir.mkdir(parents=True, exist_ok=True)
     token = secrets.token_hex(8)  # the temporary files' mark: `.NAME.TOKEN.tmp`, one per report file
-    written: list[str] = []
+    written = _Strings()
     try:
         workers = min(jobs, len(tasks))
         if workers > 1 and bundle.index.totals.pages >= PARALLEL_WRITE_MIN_PAGES and can_fork():
@@ -177,38 +239,20 @@ def emit_reports(bundle: ReportSet, out_dir: Path, formats: Sequence[str] = DEFA
             _write_files(tasks, range(len(tasks)), out_dir, token)
         # The site JSON reports first, then the JSON index, then the rest in their order.
         json_sites = [part for part in site_tasks if part.kind == "json"]
-        for name, _, _ in (task for part in json_sites for task in part):
+        for name in (name for part in json_sites for name in part.files):
             _place(out_dir, name, token, written)
         if json_names:
             written.append(write_atomic(out_dir, "index.json", index_json_chunks(bundle.index)).name)
-        for name, _, _ in (task for part in parts if part not in json_sites for task in part):
-            _place(out_dir, name, token, written)
+        for part in parts:
+            if part not in json_sites:
+                for name in part.files if isinstance(part, _SiteTasks) else (task[0] for task in part):
+                    _place(out_dir, name, token, written)
     finally:
         _remove_temporary(out_dir, token)
     return Emitted(files=_Paths(out_dir, written), stdout=output.stdout, step_summary=output.step_summary)
 
 
-def _check_names(bundle: ReportSet, others: Iterable[str], site_tasks: list[_SiteTasks]) -> None:
-    """No two files of the same name: sites whose names map to the same file, or a site's file and
-    another format's. (The one set of names a run's writer builds, and drops before it writes.)"""
-    other_names = set(others)
-    seen: set[str] = set()
-    for summary in bundle.index.sites:
-        if summary.site not in bundle.sites:
-            raise ValueError(f"the index lists site {summary.site!r}, which has no report")
-        for part in site_tasks:
-            name = part.name(summary)
-            if name in other_names:
-                raise FormatError(f"report file {name!r} would be written twice (by {part.kind} and another "
-                                  "format); rename the site with --site or drop a format")
-            if name in seen:
-                raise FormatError(f"two sites would share the report file {name!r} (the second is {summary.site!r})")
-            seen.add(name)
-    if site_tasks and len(bundle.sites) != len(bundle.index.sites):
-        raise ValueError("the index does not list every site report")
-
-
-def _place(out_dir: Path, name: str, token: str, written: list[str]) -> None:
+def _place(out_dir: Path, name: str, token: str, written: _Strings) -> None:
     # Plain strings, not Paths: pathlib interns every name it parses, and the names are kept.
     folder = os.fspath(out_dir)
     os.replace(os.path.join(folder, temporary_name(name, token)), os.path.join(folder, name))

@@ -18,6 +18,7 @@ from test_pagestore import _template
 import auditor.writer as writer
 from auditor.engine import AuditedPage, Engine, Options, RunResult
 from auditor.forking import can_fork
+from auditor.report.bundle import ReportSet
 from auditor.report.write import write_temporary_as
 from auditor.rulepacks import load_packs, select_rules
 from auditor.writer import emit_reports, report_set
@@ -98,3 +99,26 @@ def test_small_runs_are_written_in_this_process(tmp_path: Path, monkeypatch: pyt
     with _run(sites=2, pages=3) as result:
         emitted = emit_reports(report_set(result), tmp_path, ("json", "html"), jobs=4)
     assert len(emitted.files) == 2 * 2 + 2
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("json_report", "site0.example.json", "two sites would share the report file 'site0.example.json'"),
+    ("html_report", "auditor.sarif", "report file 'auditor.sarif' would be written twice"),
+])
+def test_report_files_of_the_same_name_are_refused_before_any_is_written(
+        tmp_path: Path, field: str, value: str, message: str) -> None:
+    with _run(sites=2, pages=1) as result:
+        first, second = result.index.sites
+        index = result.index.model_copy(update={"sites": [first, second.model_copy(update={field: value})]})
+        with pytest.raises(writer.FormatError, match=message):
+            emit_reports(ReportSet(index=index, sites=result.sites), tmp_path / "out", ("json", "html", "sarif"))
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+def test_many_names_are_kept_as_one_string() -> None:
+    names = writer._Strings()
+    for name in ("a.example.json", "", "b.example.html", "bücher.example.json", "\udcff.json"):
+        names.append(name)
+    assert "b.example.html" in names and "" in names and "a.example" not in names
+    assert list(names) == ["a.example.json", "", "b.example.html", "bücher.example.json", "\udcff.json"]
+    assert names[-1] == "\udcff.json" and names[0:2] == ["a.example.json", ""] and "bücher.example.json" in names

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -96,14 +97,16 @@ def write_temporary_as(out_dir: Path, name: str, chunks: Iterable[str], token: s
     """`write_temporary` under the name `temporary_name(name, token)`, made anew (never an existing
     file's): a writer that writes many files knows where each is without keeping its name."""
     target = safe_target(out_dir, name)
-    tmp = target.parent / temporary_name(target.name, token)
+    # A string, not a Path: pathlib interns the names it parses (a table that grows with the files).
+    tmp = os.path.join(os.fspath(target.parent), temporary_name(target.name, token))
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             for chunk in chunks:
                 fh.write(chunk)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
         raise
 
 
