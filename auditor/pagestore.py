@@ -30,6 +30,7 @@ from typing import Any, BinaryIO, overload
 from auditor.analysis.summary import AuthorNote, PageSummary, TeaserLink
 from auditor.facts.model import SourceLocation
 from auditor.models import ItemRef, PageReport
+from auditor.sequences import sequence_equal
 from auditor.shards import SummaryModel, summary_from_model, summary_model
 
 _LEVEL = 1  # compression level: the files are written once and read a few times; speed over size
@@ -294,9 +295,7 @@ class StoredPages(Sequence[PageReport]):
             yield json.loads(data)
 
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or len(other) != len(self):
-            return False
-        return all(a == b for a, b in zip(self, other, strict=True))
+        return sequence_equal(self, other)
 
     __hash__ = None  # type: ignore[assignment]
 

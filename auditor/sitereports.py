@@ -13,12 +13,12 @@ of a settled file) and its consent trackers (a record of a consent file). In mem
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import overload
 
 from auditor.models import RuleInfo, RulePackInfo, Severity, SiteReport, SiteSummary, ToolInfo, Totals
 from auditor.pagestore import RecordFile, StoredPages, StoredRecord
+from auditor.sequences import LazySequence
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +114,7 @@ class StoredSites(Mapping[str, SiteReport]):
         return f"StoredSites({len(self)} sites)"
 
 
-class SiteSummaries(Sequence[SiteSummary]):
+class SiteSummaries(LazySequence[SiteSummary]):
     """`IndexReport.sites` of a run: each site's line of the index (its name, report files and
     counts) read from disk when asked for, so that the index of 100,000 sites is not held in memory
     (3 KB a site as models) while the reports are written."""
@@ -125,27 +125,12 @@ class SiteSummaries(Sequence[SiteSummary]):
     def __len__(self) -> int:
         return len(self._sites)
 
-    @overload
-    def __getitem__(self, k: int) -> SiteSummary: ...
-
-    @overload
-    def __getitem__(self, k: slice) -> list[SiteSummary]: ...
-
-    def __getitem__(self, k: int | slice) -> SiteSummary | list[SiteSummary]:
-        if isinstance(k, slice):
-            return [where.summary() for where in self._sites[k]]
+    def _item(self, k: int) -> SiteSummary:
         return self._sites[k].summary()
 
     def __iter__(self) -> Iterator[SiteSummary]:
         for where in self._sites:
             yield where.summary()
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or len(other) != len(self):
-            return False
-        return all(a == b for a, b in zip(self, other, strict=True))
-
-    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"SiteSummaries({len(self)} sites)"

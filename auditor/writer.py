@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import overload
 
 from auditor.engine import RunResult
 from auditor.forking import can_fork, share
@@ -39,6 +38,7 @@ from auditor.report.write import (
     write_atomic,
     write_temporary_as,
 )
+from auditor.sequences import LazySequence
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class Emitted:
     step_summary: str  # Markdown for $GITHUB_STEP_SUMMARY, "" when no format asked for one
 
 
-class _Paths(Sequence[Path]):
+class _Paths(LazySequence[Path]):
     """Written files as their names, each a Path when asked for: a run of 100,000 sites writes
     200,000 files, and as many Path objects cost some 60 MB."""
 
@@ -59,15 +59,7 @@ class _Paths(Sequence[Path]):
     def __len__(self) -> int:
         return len(self._names)
 
-    @overload
-    def __getitem__(self, k: int) -> Path: ...
-
-    @overload
-    def __getitem__(self, k: slice) -> list[Path]: ...
-
-    def __getitem__(self, k: int | slice) -> Path | list[Path]:
-        if isinstance(k, slice):
-            return [self._folder / name for name in self._names[k]]
+    def _item(self, k: int) -> Path:
         return self._folder / self._names[k]
 
     def __repr__(self) -> str:
@@ -77,7 +69,7 @@ class _Paths(Sequence[Path]):
 Task = tuple[str, Body, int]  # a file to write: its name, its text (or how to stream it), its weight
 
 
-class _Strings(Sequence[str]):
+class _Strings(LazySequence[str]):
     """Many short strings as one run of UTF-8 bytes (each ended by a NUL, which no site or file name
     holds) with their ends in an array: about their length in bytes each, where a list of str
     objects costs 60 bytes more each (and a StringIO four bytes a character)."""
@@ -97,22 +89,12 @@ class _Strings(Sequence[str]):
     def __contains__(self, text: object) -> bool:
         return isinstance(text, str) and b"\0" + text.encode("utf-8", "surrogatepass") + b"\0" in b"\0" + self._data
 
-    @overload
-    def __getitem__(self, k: int) -> str: ...
-
-    @overload
-    def __getitem__(self, k: slice) -> list[str]: ...
-
-    def __getitem__(self, k: int | slice) -> str | list[str]:
-        if isinstance(k, slice):
-            return [self[i] for i in range(*k.indices(len(self)))]
-        if k < 0:
-            k += len(self)
+    def _item(self, k: int) -> str:
         start = self._ends[k - 1] if k > 0 else 0
         return self._data[start:self._ends[k] - 1].decode("utf-8", "surrogatepass")
 
 
-class _SiteTasks(Sequence[Task]):
+class _SiteTasks(LazySequence[Task]):
     """A report file per site (its JSON or its HTML), each described when it is asked for from its
     site's name, its file's name and its weight (the site's pages, plus one), read from the index
     once (`_site_tasks`): a list of 100,000 sites' names and bodies cost the writer some 150 MB."""
@@ -128,20 +110,9 @@ class _SiteTasks(Sequence[Task]):
     def __len__(self) -> int:
         return len(self.files)
 
-    def _task(self, k: int) -> Task:
+    def _item(self, k: int) -> Task:
         body = site_json_body if self.kind == "json" else site_html_body
         return self.files[k], partial(body, self._sites, self._names[k]), self._weights[k]
-
-    @overload
-    def __getitem__(self, k: int) -> Task: ...
-
-    @overload
-    def __getitem__(self, k: slice) -> list[Task]: ...
-
-    def __getitem__(self, k: int | slice) -> Task | list[Task]:
-        if isinstance(k, slice):
-            return [self._task(i) for i in range(*k.indices(len(self)))]
-        return self._task(k if k >= 0 else k + len(self))
 
 
 def _site_tasks(bundle: ReportSet, kinds: list[str], others: Iterable[str]) -> list[_SiteTasks]:
@@ -174,7 +145,7 @@ def _site_tasks(bundle: ReportSet, kinds: list[str], others: Iterable[str]) -> l
     return [_SiteTasks(kind, bundle.sites, names, found, weights) for kind, found in files.items()]
 
 
-class _Tasks(Sequence[Task]):
+class _Tasks(LazySequence[Task]):
     """Sequences of tasks one after the other."""
 
     def __init__(self, parts: list[Sequence[Task]]) -> None:
@@ -183,15 +154,7 @@ class _Tasks(Sequence[Task]):
     def __len__(self) -> int:
         return sum(map(len, self._parts))
 
-    @overload
-    def __getitem__(self, k: int) -> Task: ...
-
-    @overload
-    def __getitem__(self, k: slice) -> list[Task]: ...
-
-    def __getitem__(self, k: int | slice) -> Task | list[Task]:
-        if isinstance(k, slice):
-            return [self[i] for i in range(*k.indices(len(self)))]
+    def _item(self, k: int) -> Task:
         for part in self._parts:
             if k < len(part):
                 return part[k]

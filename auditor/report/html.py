@@ -30,7 +30,6 @@ from collections.abc import Container, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib.resources import files
-from typing import overload
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -61,6 +60,7 @@ from auditor.report.html_records import (
     page_html,
     page_option,
 )
+from auditor.sequences import LazySequence
 
 RESULT_OUTCOMES: tuple[str, ...] = ("violation", "incomplete", "pass")  # the outcomes a Result can carry
 CATEGORY_TITLES: dict[str, str] = {
@@ -740,7 +740,7 @@ def index_html_chunks(index: IndexReport) -> Iterator[str]:
                          bar_w=INDEX_BAR_W)
 
 
-class _IndexRows(Sequence[IndexRow]):
+class _IndexRows(LazySequence[IndexRow]):
     """The index's rows, each made when it is asked for."""
 
     def __init__(self, index: IndexReport) -> None:
@@ -750,15 +750,7 @@ class _IndexRows(Sequence[IndexRow]):
     def __len__(self) -> int:
         return len(self._index.sites)
 
-    @overload
-    def __getitem__(self, k: int) -> IndexRow: ...
-
-    @overload
-    def __getitem__(self, k: slice) -> list[IndexRow]: ...
-
-    def __getitem__(self, k: int | slice) -> IndexRow | list[IndexRow]:
-        if isinstance(k, slice):
-            return [self._row(s) for s in self._index.sites[k]]
+    def _item(self, k: int) -> IndexRow:
         return self._row(self._index.sites[k])
 
     def __iter__(self) -> Iterator[IndexRow]:
