@@ -6,8 +6,9 @@ site of its own (a Common Crawl segment) has as many sites as pages, and holding
 until all were written grew the main process by about 25 KB a site: 500 MB at 20,000 sites. The
 site phase writes what is a site's own as one record (`site_record`); `StoredSites` reads it back
 when it is asked for, with what every report of the run shares (`ReportHead`), its pages (a range
-of a settled file) and its consent trackers (a record of a consent file). In memory stay about
-100 bytes a site, plus its counts for the index.
+of a settled file) and its consent trackers (a record of a consent file). Its line of the index
+(name, report files, counts) is a record beside it, read back by `SiteSummaries`. In memory stay
+a few hundred bytes a site: where its records are.
 """
 
 from __future__ import annotations
@@ -62,8 +63,8 @@ class StoredSite:
     trackers: int | None
 
     def summary(self) -> SiteSummary:
-        # Not validated again: the record is this run's own (`summary_record_of`), and the writers
-        # read every site's line several times.
+        # Not validated again: the record is this run's own (`summary_record_of`), and every
+        # reporter that lists the sites reads each line anew.
         fields = json.loads(self.reports.get(self.row))
         return SiteSummary.model_construct(site=fields["site"], json_report=fields["json_report"],
                                            html_report=fields["html_report"],

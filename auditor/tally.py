@@ -19,13 +19,12 @@ from auditor.models import Outcome, PageReport, Severity, Totals
 Unused = tuple[str, int, str, tuple[str, ...]]
 
 # Flat count keys: "o:<outcome>", "s:<severity>", "c:<category>", "r:<rule code>:<outcome>".
-_RULE = "r:"
 
 
 def count_flat(counts: dict[str, int], page: PageReport, sign: int = 1) -> dict[str, int]:
     """Add one page's results to flat counts (with sign -1, take them out again); `counts` itself.
-    The same counts as `engine.count_page` gives a `Totals`: a rule that did not apply counts one
-    `inapplicable`, every result counts its outcome, a violation its severity and category too."""
+    What `totals_of` makes a `Totals` of: a rule that did not apply counts one `inapplicable`, every
+    result counts its outcome, a violation its severity and category too."""
     get = counts.get
     for code, outcome in page.rule_outcomes.items():
         if outcome == Outcome.inapplicable:
@@ -144,9 +143,3 @@ def shared(counts: dict[str, int]) -> dict[str, int]:
     if found is None:
         found = _SHARED_COUNTS[key] = counts
     return found
-
-
-def share_counts(by_rule: dict[str, dict[str, int]]) -> None:
-    """Share a `Totals.by_rule`'s small per-rule counts with equal ones (`shared`), in place."""
-    for code, counts in by_rule.items():
-        by_rule[code] = shared(counts)  # the same keys: the dict does not change size

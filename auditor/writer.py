@@ -201,29 +201,39 @@ def emit_reports(bundle: ReportSet, out_dir: Path, formats: Sequence[str] = DEFA
         else:
             _write_files(tasks, range(len(tasks)), out_dir, token)
         # The site JSON reports first, then the JSON index, then the rest in their order.
-        json_sites = [part for part in site_tasks if part.kind == "json"]
-        for name in (name for part in json_sites for name in part.files):
-            _place(out_dir, name, token, written)
+        for part in parts:
+            if _site_json(part):
+                _place(out_dir, _names(part), token, written)
         if json_names:
             written.append(write_atomic(out_dir, "index.json", index_json_chunks(bundle.index)).name)
         for part in parts:
-            if part not in json_sites:
-                for name in part.files if isinstance(part, _SiteTasks) else (task[0] for task in part):
-                    _place(out_dir, name, token, written)
-    finally:
+            if not _site_json(part):
+                _place(out_dir, _names(part), token, written)
+    except BaseException:
         _remove_temporary(out_dir, token)
+        raise
     return Emitted(files=_Paths(out_dir, written), stdout=output.stdout, step_summary=output.step_summary)
 
 
-def _place(out_dir: Path, name: str, token: str, written: _Strings) -> None:
+def _site_json(part: Sequence[Task]) -> bool:
+    return isinstance(part, _SiteTasks) and part.kind == "json"
+
+
+def _names(part: Sequence[Task]) -> Iterable[str]:
+    return part.files if isinstance(part, _SiteTasks) else (name for name, _, _ in part)
+
+
+def _place(out_dir: Path, names: Iterable[str], token: str, written: _Strings) -> None:
+    """Rename these files' temporary files into place."""
     # Plain strings, not Paths: pathlib interns every name it parses, and the names are kept.
     folder = os.fspath(out_dir)
-    os.replace(os.path.join(folder, temporary_name(name, token)), os.path.join(folder, name))
-    written.append(name)
+    for name in names:
+        os.replace(os.path.join(folder, temporary_name(name, token)), os.path.join(folder, name))
+        written.append(name)
 
 
 def _remove_temporary(out_dir: Path, token: str) -> None:
-    """Remove what is left of the temporary files of this writer (all of them if it failed)."""
+    """Remove the temporary files of a writer that failed (those not yet in place)."""
     with contextlib.suppress(OSError):
         for path in out_dir.glob(f".*.{token}.tmp"):
             path.unlink(missing_ok=True)

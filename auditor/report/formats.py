@@ -53,22 +53,27 @@ def site_html_body(sites: Mapping[str, SiteReport], site: str) -> Iterable[str]:
     return site_html_chunks(sites[site])
 
 
-def json_reporter(bundle: ReportSet, site_files: bool = True) -> Output:
+def _site_files(bundle: ReportSet, kind: str, body: Callable[[Mapping[str, SiteReport], str], Iterable[str]],
+                site_files: bool) -> dict[str, Body]:
+    """Each site's report file of this kind ("json", "html"), made when it is written; none without
+    `site_files`. The index is read one line at a time: a run's is on disk."""
     files: dict[str, Body] = {}
-    for summary in bundle.index.sites if site_files else ():  # (read one at a time: a run's index is on disk)
+    for summary in bundle.index.sites if site_files else ():
         if summary.site in bundle.sites:
-            _unique(files, summary.json_report, summary.site)
-            files[summary.json_report] = partial(site_json_body, bundle.sites, summary.site)
+            name = summary.json_report if kind == "json" else summary.html_report
+            _unique(files, name, summary.site)
+            files[name] = partial(body, bundle.sites, summary.site)
+    return files
+
+
+def json_reporter(bundle: ReportSet, site_files: bool = True) -> Output:
+    files = _site_files(bundle, "json", site_json_body, site_files)
     files["index.json"] = partial(index_json_chunks, bundle.index)
     return Output(files=files)
 
 
 def html_reporter(bundle: ReportSet, site_files: bool = True) -> Output:
-    files: dict[str, Body] = {}
-    for summary in bundle.index.sites if site_files else ():  # (read one at a time: a run's index is on disk)
-        if summary.site in bundle.sites:
-            _unique(files, summary.html_report, summary.site)
-            files[summary.html_report] = partial(site_html_body, bundle.sites, summary.site)  # rendered when written
+    files = _site_files(bundle, "html", site_html_body, site_files)
     files["index.html"] = partial(index_html_chunks, bundle.index)
     return Output(files=files)
 
