@@ -60,6 +60,7 @@ from typing import Any
 
 from auditor.chunks import IMAGES_SUFFIX, PLAN_SUFFIX, ChunkRule, plan_chunks, plan_files, splittable
 from auditor.engine import AuditedPage, Engine, KeptPage, RunResult, Skipped
+from auditor.gctuning import tune_for_pages, tuned_for_pages
 from auditor.inputs.files import PageSource, RawPage
 from auditor.models import InputError
 from auditor.progress import Progress
@@ -226,6 +227,13 @@ def audit_run(
     processes). `resume`: inputs whose complete shard is in `shard_dir` (same settings, same file
     size and modification time) are not audited again; half-written shards are discarded. ShardError
     when `shard_dir` holds shards of an audit with other settings and `resume` is asked."""
+    with tuned_for_pages():
+        return _audit_run(sources, engine, jobs, shard_dir, resume, page_seconds, progress, debug)
+
+
+def _audit_run(sources: Sequence[PageSource], engine: Engine, jobs: int, shard_dir: Path | None, resume: bool,
+               page_seconds: float, progress: Progress | None, debug: DebugHooks | None,
+               ) -> tuple[RunResult, RunShards | None]:
     units = plan_units(sources)
     progress = progress if progress is not None else Progress(enabled=False)
     progress.start(total_bytes=sum(u.size for u in units), total_units=len(units))
@@ -650,6 +658,7 @@ def worker_main(setup: WorkerSetup, conn: Connection) -> None:
     reporting each page as it goes, until it is told to stop or the main process is gone."""
     _die_with_parent()
     _no_heap_creep()
+    tune_for_pages()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the main process, which stops the workers
     engine = engine_from_settings(setup.settings)
     engine.lexicon.compile_all()  # before any page: its time budget should not pay for it
