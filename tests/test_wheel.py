@@ -1,4 +1,5 @@
-"""The built wheel: it ships the rule packs, lexicons, templates and py.typed, and works once installed.
+"""The built wheel: it ships the rule packs, lexicons, templates, py.typed and (built with a C compiler) the
+compiled fact walk, and works once installed.
 
 Builds the wheel once per module (hatchling, no build isolation, no network), installs it with
 `pip install --target` and runs it in a subprocess whose path holds the install but not this checkout.
@@ -92,6 +93,21 @@ def test_wheel_holds_only_the_package_and_its_metadata(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as zf:
         tops = {name.split("/", 1)[0] for name in zf.namelist()}
     assert tops == {"auditor", "auditor-0.1.0.dist-info"}
+
+
+def test_a_wheel_built_with_a_compiler_ships_and_uses_the_compiled_walk(wheel: Path, installed_env: dict[str, str],
+                                                                        tmp_path: Path) -> None:
+    with zipfile.ZipFile(wheel) as zf:
+        compiled = [n for n in zf.namelist() if n.startswith("auditor/facts/_walk.") and n.endswith((".so", ".pyd"))]
+        source_files = [n for n in zf.namelist() if n.endswith((".pyx", ".c"))]
+    if not compiled and os.environ.get("AUDITOR_REQUIRE_COMPILED_WALK") != "1":
+        pytest.skip("built without a C compiler: a pure-Python wheel")
+    assert len(compiled) == 1 and not source_files
+    assert "-py3-none-any" not in wheel.name  # tagged for this Python and platform
+    code = "import auditor.facts.html as h; print(h.compiled_walk().__file__)"
+    proc = _run([sys.executable, "-c", code], cwd=tmp_path, env=installed_env)
+    assert proc.returncode == 0, proc.stderr
+    assert Path(proc.stdout.strip()).name == Path(compiled[0]).name
 
 
 def test_installed_package_finds_its_rule_packs(site: Path, installed_env: dict[str, str], tmp_path: Path) -> None:

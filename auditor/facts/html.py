@@ -12,7 +12,9 @@ from __future__ import annotations
 import gc
 import json
 import operator
+import os
 import re
+import sys
 from bisect import bisect_left, bisect_right
 from typing import Any
 
@@ -276,6 +278,26 @@ _NO_CLASS: _ClassInfo = ((), False, None, False, False)
 ITEM_TAGS = {"article": "teaser", "figure": "figure", "blockquote": "box", **dict.fromkeys(MEDIA_TAGS, "media")}
 
 
+_COMPILED: Any = False  # the compiled walk's module, None without it; False until looked for
+
+
+def compiled_walk() -> Any:
+    """The compiled walk (`auditor/facts/_walk.pyx`) when it is installed and was built against the
+    lxml in use, else None (the walk in Python). AUDITOR_PYTHON_WALK=1 asks for the Python one."""
+    global _COMPILED
+    if _COMPILED is False:
+        _COMPILED = None
+        if os.environ.get("AUDITOR_PYTHON_WALK") != "1":
+            try:
+                from auditor.facts import _walk
+            except ImportError:
+                pass
+            else:
+                if etree.__version__ == _walk.BUILT_WITH_LXML:
+                    _COMPILED = _walk
+    return _COMPILED
+
+
 def gather_html(text: str, facts: PageFacts) -> PageFacts:
     """Fill `facts` from HTML text. Raises ValueError when the document has no elements.
 
@@ -304,12 +326,23 @@ def _gather_html(text: str, facts: PageFacts) -> PageFacts:
     root = parse_html(text, facts.path)
     if root is None:
         raise ValueError("no HTML elements found")
-    src = SourceLines(text)
-    nodes = facts.nodes
-    locator = _Locator(src)
+    locator = _Locator(SourceLines(text))
     main_el = _find_main(root)
     html_lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
     facts.language = html_lang.strip().lower() if html_lang else None
+    compiled = compiled_walk()
+    if compiled is not None:
+        compiled.walk(root, facts, locator, main_el, sys.modules[__name__])
+    else:
+        _walk_python(root, facts, locator, main_el)
+    _finish(facts)
+    return facts
+
+
+def _walk_python(root: etree._Element, facts: PageFacts, locator: _Locator, main_el: etree._Element | None) -> None:
+    """The walk itself, in Python: the reference for the compiled one (`auditor/facts/_walk.pyx`), which
+    must make the same facts."""
+    nodes = facts.nodes
     items = facts.items
     blocks = facts.blocks
     counters: dict[str, int] = {}
@@ -461,8 +494,6 @@ def _gather_html(text: str, facts: PageFacts) -> PageFacts:
                 # Names in separate elements ("<span>A</span><span>B</span>") stay apart.
                 leaves = [_text_of(x) for x in el.iter() if x is not el and isinstance(x.tag, str) and len(x) == 0]
                 facts.byline_parts[index] = [t for t in leaves if t][:12]
-    _finish(facts)
-    return facts
 
 
 SUPPRESSION = re.compile(r"^\s*auditor-(disable-next|disable|enable)\b\s*(.*?)\s*$", re.DOTALL)
