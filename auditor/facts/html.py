@@ -304,7 +304,9 @@ def gather_html(text: str, facts: PageFacts) -> PageFacts:
     Python's cyclic garbage collector is paused meanwhile: the walk makes a few thousand objects and
     frees none of them, so the collections their number sets off (several per page, now and then
     one over every object of the process) find nothing to free, and cost as much as a third of the
-    walk. A page's facts hold no reference cycle, so they are freed without it when dropped.
+    walk. A page's facts hold no reference cycle, so they are freed without it when dropped. (Paused
+    only, the collector would run those collections just after the walk: a run also raises its
+    threshold while pages are audited, `auditor.gctuning`.)
     """
     if not gc.isenabled():  # paused already (a caller's choice): leave it so
         return _gather_html(text, facts)
@@ -316,13 +318,8 @@ def gather_html(text: str, facts: PageFacts) -> PageFacts:
 
 
 def _gather_html(text: str, facts: PageFacts) -> PageFacts:
-    """gather_html's work.
-
-    One walk (start and end events) over the tree; the per-element work is kept to what every element
-    needs (its skeleton node, hidden state, region, item, block text), the rest is done only for the
-    few elements that are recorded. Written with local names and one stack of frames on purpose: it
-    runs for every element of every page and is the largest part of an audit's time.
-    """
+    """gather_html's work: parse, find the main article and the language, walk the tree once (compiled
+    when it is installed, `compiled_walk`), then what needs the whole page (`_finish`)."""
     root = parse_html(text, facts.path)
     if root is None:
         raise ValueError("no HTML elements found")
@@ -341,7 +338,13 @@ def _gather_html(text: str, facts: PageFacts) -> PageFacts:
 
 def _walk_python(root: etree._Element, facts: PageFacts, locator: _Locator, main_el: etree._Element | None) -> None:
     """The walk itself, in Python: the reference for the compiled one (`auditor/facts/_walk.pyx`), which
-    must make the same facts."""
+    must make the same facts (a change here is made there too).
+
+    One walk (start and end events) over the tree; the per-element work is kept to what every element
+    needs (its skeleton node, hidden state, region, item, block text), the rest is done only for the
+    few elements that are recorded. Written with local names and one stack of frames on purpose: it
+    runs for every element of every page.
+    """
     nodes = facts.nodes
     items = facts.items
     blocks = facts.blocks
