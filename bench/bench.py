@@ -20,6 +20,7 @@ from auditor.analysis.context import PageContext
 from auditor.analysis.disclosures import label_block_classifier
 from auditor.engine import Engine, Options
 from auditor.facts.gather import gather_page
+from auditor.facts.html import compiled_walk
 from auditor.inputs.decode import decode_page
 from auditor.inputs.files import PageReadError, RawPage, discover, read_page
 from auditor.rulepacks import load_packs, select_rules
@@ -55,7 +56,8 @@ def main() -> None:
     if not pages:
         sys.exit("no HTML pages found")
     kib = sum(len(p.data) for p in pages) / len(pages) / 1024
-    print(f"{len(pages)} HTML pages, {kib:.0f} KiB on average\n")
+    walk = "compiled" if compiled_walk() is not None else "in Python"
+    print(f"{len(pages)} HTML pages, {kib:.0f} KiB on average; fact walk {walk}\n")
     packs = load_packs()
     rules = select_rules(packs)
     engine = Engine(packs, rules, Options())

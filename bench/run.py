@@ -432,8 +432,12 @@ def machine() -> str:
     except OSError:
         pass
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    from auditor.facts.html import compiled_walk
+
+    walk = "compiled" if compiled_walk() is not None else "in Python (no compiled walk installed)"
     return (f"{os.cpu_count()} cores ({cpu}), {(available_mb() or 0) / 1024:.0f} GiB available, "
-            f"Python {platform.python_version()}, {platform.system()}; load average {load:.2f} at the start")
+            f"Python {platform.python_version()}, {platform.system()}; load average {load:.2f} at the start; "
+            f"fact walk {walk}")
 
 
 def speed(pages: list[Page], workdir: Path, cores: int) -> None:
