@@ -34,8 +34,23 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """The version, and whether the fact walk is the compiled one (a build without a C compiler runs
+    the walk in Python: same results, slower)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from lxml import etree
+
+    from auditor.facts.html import compiled_walk
+
+    walk = "compiled" if compiled_walk() is not None else "in Python"
+    click.echo(f"auditor, version {__version__} (fact walk {walk}; lxml {etree.__version__})")
+    ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="auditor")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version (and which fact walk runs) and exit.")
 def main() -> None:
     """Audit web pages for AI-content labels, provenance, cookie consent and attribution."""
 

@@ -151,3 +151,16 @@ def test_auditor_python_walk_asks_for_the_python_walk(monkeypatch: pytest.Monkey
     assert html.compiled_walk() is None
     facts = html_facts("<p>a</p>")
     assert [b.text for b in facts.blocks] == ["a"]
+
+
+def test_version_says_which_walk_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from auditor.cli import main
+
+    monkeypatch.setattr(html, "_COMPILED", None)
+    shown = CliRunner().invoke(main, ["--version"])
+    assert shown.exit_code == 0 and "fact walk in Python" in shown.output
+    if compiled_available():
+        shown = CliRunner().invoke(main, ["--version"])
+        assert shown.exit_code == 0 and "fact walk compiled" in shown.output
