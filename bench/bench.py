@@ -21,6 +21,7 @@ from auditor.analysis.disclosures import label_block_classifier
 from auditor.engine import Engine, Options
 from auditor.facts.gather import gather_page
 from auditor.facts.html import compiled_walk
+from auditor.gctuning import tune_for_pages
 from auditor.inputs.decode import decode_page
 from auditor.inputs.files import PageReadError, RawPage, discover, read_page
 from auditor.rulepacks import load_packs, select_rules
@@ -58,6 +59,7 @@ def main() -> None:
     kib = sum(len(p.data) for p in pages) / len(pages) / 1024
     walk = "compiled" if compiled_walk() is not None else "in Python"
     print(f"{len(pages)} HTML pages, {kib:.0f} KiB on average; fact walk {walk}\n")
+    tune_for_pages()  # the garbage collector as a run sets it while it audits pages
     packs = load_packs()
     rules = select_rules(packs)
     engine = Engine(packs, rules, Options())
