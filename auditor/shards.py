@@ -51,6 +51,7 @@ from auditor import __version__
 from auditor.analysis.summary import AuthorNote, PageSummary, TeaserLink
 from auditor.config import Config, MarkdownKeys, Override
 from auditor.facts.model import SourceLocation
+from auditor.gctuning import tuned_for_pages
 from auditor.limits import Limits, limits
 from auditor.models import REPORT_FORMAT_VERSION, InputError, ItemRef, Location, PageReport, RulePackInfo, Severity
 from auditor.timestamps import parse_utc
@@ -674,7 +675,7 @@ def audit_to_shard(
     budget = limits().page_seconds if page_timeout is None else page_timeout
     sources = list(discover([str(i) for i in inputs], tuple(include), tuple(exclude)))
     header = ShardHeader(settings=engine_settings(engine), units=[unit_info(s) for s in sources])
-    with ShardWriter(Path(shard_path), header) as writer:
+    with tuned_for_pages(), ShardWriter(Path(shard_path), header) as writer:
         for index, source in enumerate(sources):
             for item in unit_lines(engine, source, index, budget):
                 writer.add(item)

@@ -153,7 +153,6 @@ def _complete(path: Path) -> bool:
 
 def audit_task(shards_dir: str, options: dict[str, Any], task: Task) -> TaskResult:
     """Runs on an executor: audit the task's archives into its shard file."""
-    from auditor.gctuning import tuned_for_pages
     from auditor.shards import audit_to_shard
 
     # A path this executor cannot see would be audited as nothing at all: fail the task instead (Spark
@@ -162,8 +161,7 @@ def audit_task(shards_dir: str, options: dict[str, Any], task: Task) -> TaskResu
     if missing:
         raise FileNotFoundError(f"task {task.index} on {socket.gethostname()}: no such file: {', '.join(missing)}")
     start = time.monotonic()
-    with tuned_for_pages():
-        audit_to_shard(list(task.paths), Path(shards_dir) / task.shard, **options)
+    audit_to_shard(list(task.paths), Path(shards_dir) / task.shard, **options)
     return TaskResult(task.index, task.shard, len(task.paths), time.monotonic() - start, socket.gethostname())
 
 
