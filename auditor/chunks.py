@@ -13,9 +13,9 @@ instead of each walking the whole archive for it. A chunk starts every K records
 the cut does not depend on --jobs, and a run resumed with another --jobs reuses it), and the last
 2 x K records every K / 4, so that the workers finish together. Never split: archives
 under `min_bytes` (the pre-scan is not worth it), under two chunks' worth of records, a whole-file
-gzip or a WACZ member stored compressed (they cannot be entered in the middle), and nothing after
-damage: after the first damaged place, which items a reader yields can differ from what the headers
-say, so the damaged stretch and everything after it stay in the last chunk.
+gzip or a WACZ member stored compressed (they cannot be entered in the middle). A damaged archive is
+cut after its damage too: from the first damaged place on, the pre-scan reads the bodies as the
+audit does (what a record gives can depend on its body there), so that the positions stay exact.
 
 The cut is kept beside the shards (`<unit shard stem>.chunks.json`: the input's size and modification
 time, the rule, the chunk starts; and `.images.json.gz`, the image index), so `--resume` needs no
@@ -97,7 +97,7 @@ def choose_starts(scan: ArchiveScan, rule: ChunkRule) -> list[tuple[int, int, in
     for start in starts[1:]:
         if start[2] - chosen[-1][2] >= (fine if start[2] >= fine_from else every):
             chosen.append(start)
-    if len(chosen) > 1 and scan.items - chosen[-1][2] < fine // 2 and not scan.damaged:
+    if len(chosen) > 1 and scan.items - chosen[-1][2] < fine // 2:
         chosen.pop()  # a last chunk of a few records: joined to the one before
     return chosen
 

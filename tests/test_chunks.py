@@ -5,8 +5,11 @@ reports (and refuses a missing chunk), and a run killed half-way resumes from it
 
 The archive: about 300 small records, gzip per record: pages whose images are stored both before and
 after them (in other chunks), requests and metadata (passed over silently), revisits, a 404, a PDF,
-a gzip member that holds two records, and a damaged place two thirds in. AUDITOR_CHUNK_RECORDS=40
-and AUDITOR_CHUNK_MIN_BYTES=0 make it split into several chunks.
+a gzip member that holds two records, and three damaged places: a page whose body breaks off a
+quarter in (its headers read, its body not: the pre-scan must read bodies from there on to count
+as the audit does), a gzip member cut in half at the middle, and bytes that are no WARC two thirds
+in. AUDITOR_CHUNK_RECORDS=40 and AUDITOR_CHUNK_MIN_BYTES=0 make it split into several chunks, after
+the damage too.
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ import gzip
 import hashlib
 import io
 import os
+import random
 import signal
 import subprocess
 import sys
 import time
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -59,6 +64,17 @@ def image(k: int, number: int) -> bytes:
     return warc_record(WarcRecordType.response, f"https://img.example.com/i{k}.png", head.encode() + body, number)
 
 
+def broken_body(url: str, number: int) -> bytes:
+    """A page record whose gzip member breaks off in the body: a reader gets its headers, and then
+    an error when it reads (or skips) the body."""
+    rng = random.Random(number)
+    noise = bytes(rng.choice(b"abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(300_000))
+    member = bytearray(response(url, page(number) + b"<!-- " + noise + b" -->", number))
+    for i in range(len(member) - 4000, len(member) - 3900):
+        member[i] ^= 0x55
+    return bytes(member)
+
+
 def build_records() -> list[bytes]:
     """The archive's gzip members, in order (see the module's docstring)."""
     members = [warc_record(WarcRecordType.warcinfo, None, b"software: auditor tests\r\n", 1, "application/warc-fields")]
@@ -84,6 +100,11 @@ def build_records() -> list[bytes]:
             two = [gzip.decompress(response(f"https://news.example.com/pair/{k}", page(1000 + k), number + 35 + k))
                    for k in range(2)]
             members.append(gzip.compress(b"".join(two), mtime=0))
+        if n == 40:
+            members.append(broken_body("https://news.example.com/broken-body", number + 37))
+        if n == 75:
+            cut = response("https://news.example.com/cut", page(2000), number + 38)
+            members.append(cut[:len(cut) // 2])
         if n == 100:
             members.append(b"this is not a WARC record, nor gzip data\r\n" * 3)
         members.append(warc_record(WarcRecordType.metadata, url, b"via: test\r\n", number + 36,
@@ -132,6 +153,14 @@ def _chunk_sources(path: Path, records: int) -> list[ChunkSource]:
     return out
 
 
+def _plain(member: bytes) -> bytes:
+    """A gzip member as the record it holds; a damaged one stays as it is (garbage in a .warc)."""
+    try:
+        return gzip.decompress(member) if member.startswith(b"\x1f\x8b") else member
+    except (OSError, EOFError, zlib.error):
+        return member
+
+
 def _wacz(path: Path, members: list[bytes]) -> None:
     half = len(members) // 2
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
@@ -144,7 +173,7 @@ def _wacz(path: Path, members: list[bytes]) -> None:
 def test_each_chunk_reads_its_slice_of_the_whole_stream(layout: str, tmp_path: Path) -> None:
     members = build_records()
     if layout == "plain":
-        members = [gzip.decompress(m) if m.startswith(b"\x1f\x8b") else m for m in members]
+        members = [_plain(m) for m in members]
     path = tmp_path / {"gzip": "a.warc.gz", "plain": "a.warc", "wacz": "a.wacz"}[layout]
     if layout == "wacz":
         _wacz(path, members)
@@ -158,7 +187,8 @@ def test_each_chunk_reads_its_slice_of_the_whole_stream(layout: str, tmp_path: P
         assert chunk.chunk is not None
         assert piece == whole[chunk.chunk.first:chunk.chunk.first + len(piece)]
     assert [i for p in pieces for i in p] == whole
-    assert any(kind == "error" for kind, _, _ in pieces[-1]), "the damage is in the last chunk"
+    damaged = [n for n, piece in enumerate(pieces) if any(kind == "error" for kind, _, _ in piece)]
+    assert len(damaged) >= 2 and damaged[0] < len(pieces) - 3, "the archive was not cut after its damage"
 
 
 def test_a_whole_file_gzip_is_not_cut(tmp_path: Path) -> None:

@@ -54,7 +54,8 @@ records a chunk may start at, each with the position its first item has in the s
 gives one item, but warcinfo, request and metadata records give none), and the image index. A
 `ChunkSource` reads from such a record up to the next chunk's, with the index loaded from the file
 the pre-scan wrote, and yields exactly the slice of the whole archive's stream. Only archives read
-in place (gzip per record, uncompressed, stored WACZ members) are cut, and never after damage.
+in place (gzip per record, uncompressed, stored WACZ members) are cut; after damage the pre-scan reads
+bodies too, so that its positions are the audit's.
 
 A page's path in reports is the archive's path, then `#` and the record's byte offset
 (`crawl.warc.gz#12345`; in a WACZ, `site.wacz/archive/data.warc.gz#12345`): unique, stable for the
@@ -843,48 +844,70 @@ class ChunkSource(PageSource):
 
 @dataclass(slots=True)
 class ArchiveScan:
-    """What a pre-scan of an archive's record headers found: where a chunk may start, and its images.
+    """What a pre-scan of an archive's records found: where a chunk may start, and its images.
 
     `starts`: (part, offset, position of its first item) of every record a chunk may start at: the
-    first record of a gzip member, before any damage (after damage, which items a reader with bodies
-    yields can differ from what the headers say, so no position after it is certain), and not the
-    last record before the damage either (that stretch stays inside one chunk)."""
+    first record of a gzip member. Up to the first damage the scan reads record headers only; from
+    there on it reads what the audit reads, bodies too (see `scan_archive`), so the positions after
+    damage are as certain as those before it."""
 
     starts: list[tuple[int, int, int]]
-    items: int  # items of the stream before the first damage (all of them when there is none)
+    items: int  # items of the whole stream: pages, errors (damage included) and records counted out
     images: dict[str, tuple[int, int]]
     damaged: bool
 
 
 def scan_archive(source: PageSource) -> ArchiveScan | None:
-    """One pass over the record headers (no bodies, no decoding): the places a chunk may start and
-    the image index. None when the archive cannot be entered in the middle: a whole-file gzip, a
-    WACZ member stored compressed (both need decompressing from the start), or an archive with
-    errors before its first record."""
+    """One pass over the records: the places a chunk may start and the image index. None when the
+    archive cannot be entered in the middle: a whole-file gzip, a WACZ member stored compressed
+    (both need decompressing from the start), or an archive with errors before its first record.
+
+    Headers only, as long as there is no damage: which records follow each other, and what each
+    gives, is the same whether bodies are read or not. Damage can change that (a body that breaks
+    off is one error when the audit reads it, but a record and an error when only its headers are
+    read), so at the first damage the scan goes back to the last chunk start before it and reads on
+    from there as the audit does, bodies and all. A damaged archive is cut after its damage too: each
+    chunk keeps a core busy, and a killed run loses only the chunks it was on."""
     parts = _splittable_parts(source)
     if parts is None:
         return None
     scan = ArchiveScan([], 0, {}, False)
     for number, part in enumerate(parts):
-        previous: int | None = None  # the offset of the last record read
         try:
-            for entry in _walk(part, bodies=False):
-                if isinstance(entry, _Damage):
-                    if not scan.damaged and scan.starts and scan.starts[-1][:2] == (number, previous):
-                        scan.starts.pop()
-                    scan.damaged = True
-                    continue
-                if entry.kind == "image" and entry.url:
-                    scan.images.setdefault(url_key(entry.url), (number, entry.offset))  # as image_index does
-                if scan.damaged:
-                    continue
-                if entry.nth == 1 and entry.offset != previous:
-                    scan.starts.append((number, entry.offset, scan.items))
-                scan.items += _items_of(entry)
-                previous = entry.offset
+            _scan_part(scan, number, part)
         except OSError:
             return None
     return scan
+
+
+def _scan_part(scan: ArchiveScan, number: int, part: _Part) -> None:
+    at_part_start, begin = scan.items, 0
+    while True:
+        bodies, restart = scan.damaged, False
+        previous: int | None = None  # the offset of the last record read
+        for entry in _walk(part, bodies=bodies, begin=begin):
+            if isinstance(entry, _Damage):
+                if not bodies:
+                    # The first damage, seen from the headers: the record read last may give something
+                    # else with its body read; go back to the chunk start before it and read as the audit.
+                    if scan.starts and scan.starts[-1][:2] == (number, previous):
+                        scan.starts.pop()
+                    scan.damaged = restart = True
+                    break
+                scan.items += 1  # the error that reports it
+                continue
+            if entry.kind == "image" and entry.url:
+                scan.images.setdefault(url_key(entry.url), (number, entry.offset))  # as image_index does
+            if entry.nth == 1 and entry.offset != previous:
+                scan.starts.append((number, entry.offset, scan.items))
+            scan.items += _items_of(entry)
+            previous = entry.offset
+        if not restart:
+            return
+        if scan.starts and scan.starts[-1][0] == number:  # read again from there (it is found again)
+            _, begin, scan.items = scan.starts.pop()
+        else:
+            begin, scan.items = 0, at_part_start
 
 
 def _splittable_parts(source: PageSource) -> list[_Part] | None:
