@@ -194,8 +194,8 @@ def main() -> None:
         print(f"uninterrupted: exit {whole.returncode}, {whole.seconds:.0f} s, {totals['pages']} pages "
               f"({totals['pages'] / whole.seconds:.1f}/s), {totals['errors']} input errors, "
               f"{skipped if skipped is not None else '?'} records counted out; peak RSS {mb(whole.tree_rss_mb)} "
-              f"(tree), PSS {mb(whole.tree_pss_mb)}, largest process {mb(whole.max_rss_mb)}; {whole.others}",
-              flush=True)
+              f"(tree), PSS {mb(whole.tree_pss_mb)}, largest process {mb(whole.max_rss_mb)}; {whole.others}; "
+              f"{whole.pss_note}", flush=True)
 
         killed_after, shards = killed_run(warc, b, args.jobs, whole.seconds * args.kill_at)
         print(f"killed (SIGKILL, process group) after {killed_after:.0f} s with {shards} shard files on disk",
