@@ -6,7 +6,8 @@ once, and each chunk has a shard of its own, so a killed run loses at most the c
 
 How the cut is found (`plan_chunks`): one pass over the record headers (`inputs.archive.scan_archive`:
 FastWARC, no bodies, no HTTP decoding; about 3 s for 10,000 pages in 580 MB of gzip, a few percent of
-the audit) lists every record a chunk can start at, with the position its first item has in the
+the audit; scanned in stretches of 16 MiB or more by up to --jobs processes at once)
+lists every record a chunk can start at, with the position its first item has in the
 archive's stream, and the archive's image index (URL to record), which the chunks' readers load
 instead of each walking the whole archive for it. A chunk starts every K records, K = the larger of
 `min_records` and records / `max_chunks` (so about 256 chunks at most whatever the number of workers:
@@ -103,17 +104,17 @@ def choose_starts(scan: ArchiveScan, rule: ChunkRule) -> list[tuple[int, int, in
 
 
 def plan_chunks(source: PageSource, info: UnitInfo, stem: str, folder: Path, rule: ChunkRule,
-                reuse: bool, scan: bool = True) -> list[Chunk] | None:
+                reuse: bool, scan: bool = True, processes: int = 1) -> list[Chunk] | None:
     """The chunks of one archive input (None: audit it whole), the plan and image index written to
     `folder` (`stem`: the input's shard name without its suffix). `reuse`: take a plan an earlier
     run left there, when it is for the same file and rule; `scan`: else pre-scan the archive (without
-    it: no plan to reuse, no cut)."""
+    it: no plan to reuse, no cut); `processes`: how many may pre-scan it at once."""
     plan_path, images_path = folder / f"{stem}{PLAN_SUFFIX}", folder / f"{stem}{IMAGES_SUFFIX}"
     starts = _saved_starts(plan_path, images_path, info, rule) if reuse else None
     if starts is None and not scan:
         return None
     if starts is None:
-        found = scan_archive(source)
+        found = scan_archive(source, processes)
         starts = choose_starts(found, rule) if found is not None else []
         if len(starts) > 1 and found is not None:
             write_image_index(str(images_path), found.images)

@@ -1,12 +1,17 @@
 """What the forking parts of a run share: whether this system may fork a worker from a running
-process, and how to share weighted work out between processes (the site phase, `auditor.sitephase`,
-and the report writers, `auditor.writer`)."""
+process, how to share weighted work out between processes (the site phase, `auditor.sitephase`,
+and the report writers, `auditor.writer`), and a map over forked processes (the pre-scan of a big
+archive, `auditor.inputs.archive.scan_archive`)."""
 
 from __future__ import annotations
 
 import multiprocessing
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def can_fork() -> bool:
@@ -27,4 +32,14 @@ def share(weights: Sequence[int], parts: int) -> list[list[int]]:
     return [sorted(g) for g in groups if g]
 
 
-__all__ = ["can_fork", "share"]
+def fork_map(fn: Callable[[T], R], items: Sequence[T], processes: int) -> list[R]:
+    """`[fn(x) for x in items]`, in up to `processes` forked processes at once where this system
+    may fork (else in this one). `fn` must be a module-level function; an exception in it is
+    raised here."""
+    if processes <= 1 or len(items) <= 1 or not can_fork():
+        return [fn(x) for x in items]
+    with multiprocessing.get_context("fork").Pool(min(processes, len(items))) as pool:
+        return pool.map(fn, items, chunksize=1)
+
+
+__all__ = ["can_fork", "fork_map", "share"]

@@ -158,18 +158,19 @@ class WorkerSetup:
 
 
 def split_units(units: list[Unit], folder: Path, reuse: bool, rule: ChunkRule | None = None, scan: bool = True,
-                whole: Callable[[Unit], bool] | None = None) -> list[Unit]:
+                whole: Callable[[Unit], bool] | None = None, processes: int = 1) -> list[Unit]:
     """Big web archives replaced by their chunks (see `auditor.chunks`), the others as they are.
     `reuse` (--resume): a cut an earlier run left in `folder` is taken again, and shards of an
     input's earlier cut that this cut does not have are removed; `scan`: cut archives that have no
-    such plan (pre-scanning them); `whole`: inputs to keep whole (a complete shard of all of it)."""
+    such plan (pre-scanning them, in up to `processes` processes); `whole`: inputs to keep whole (a
+    complete shard of all of it)."""
     rule = rule or ChunkRule.from_env()
     out: list[Unit] = []
     for unit in units:
         stem = unit.shard.removesuffix(SHARD_SUFFIX)
         chunks = None
         if splittable(unit.source, unit.info.size, rule) and not (whole is not None and whole(unit)):
-            chunks = plan_chunks(unit.source, unit.info, stem, folder, rule, reuse, scan)
+            chunks = plan_chunks(unit.source, unit.info, stem, folder, rule, reuse, scan, processes)
         mine = [Unit(c.source, c.info, c.shard, c.begin, c.end) for c in chunks] if chunks else [unit]
         if reuse:
             names = {u.shard for u in mine}
@@ -309,7 +310,7 @@ def _cut(units: list[Unit], pool: _Pool, folder: Path, settings: EngineSettings,
     if jobs > 1 and any(splittable(u.source, u.info.size, rule) for u in units):
         pool.prestart()  # the workers build their engines while the archives are pre-scanned
     return split_units(units, folder, reuse=resume, rule=rule, scan=jobs > 1,
-                       whole=lambda u: resume and _complete_shard(folder / u.shard, settings, u))
+                       whole=lambda u: resume and _complete_shard(folder / u.shard, settings, u), processes=jobs)
 
 
 class _Tally:

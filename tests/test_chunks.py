@@ -34,6 +34,7 @@ from PIL import Image
 
 from auditor.chunks import ChunkRule, choose_starts
 from auditor.cli import main
+from auditor.inputs import archive
 from auditor.inputs.archive import ArchiveChunk, ChunkSource, scan_archive
 from auditor.inputs.files import PageReadError, RawPage, discover
 from auditor.inputs.stream import read_source
@@ -169,16 +170,20 @@ def _wacz(path: Path, members: list[bytes]) -> None:
         zf.writestr("datapackage.json", "{}")
 
 
-@pytest.mark.parametrize("layout", ["gzip", "plain", "wacz"])
-def test_each_chunk_reads_its_slice_of_the_whole_stream(layout: str, tmp_path: Path) -> None:
-    members = build_records()
+def _archive(layout: str, members: list[bytes], folder: Path) -> Path:
     if layout == "plain":
         members = [_plain(m) for m in members]
-    path = tmp_path / {"gzip": "a.warc.gz", "plain": "a.warc", "wacz": "a.wacz"}[layout]
+    path = folder / {"gzip": "a.warc.gz", "plain": "a.warc", "wacz": "a.wacz"}[layout]
     if layout == "wacz":
         _wacz(path, members)
     else:
         path.write_bytes(b"".join(members))
+    return path
+
+
+@pytest.mark.parametrize("layout", ["gzip", "plain", "wacz"])
+def test_each_chunk_reads_its_slice_of_the_whole_stream(layout: str, tmp_path: Path) -> None:
+    path = _archive(layout, build_records(), tmp_path)
     whole = _items(next(iter(discover([str(path)]))))
     chunks = _chunk_sources(path, 30)
     assert len(chunks) >= 4
@@ -191,6 +196,58 @@ def test_each_chunk_reads_its_slice_of_the_whole_stream(layout: str, tmp_path: P
     assert len(damaged) >= 2 and damaged[0] < len(pieces) - 3, "the archive was not cut after its damage"
 
 
+def _joins(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each scan in stretches was taken (True) or redone in one pass (False)."""
+    seen: list[bool] = []
+    join = archive._join
+
+    def spy(stretches: list[tuple[int, int, int | None]], scanned: list[object]) -> object:
+        joined = join(stretches, scanned)  # type: ignore[arg-type]
+        if len(stretches) > 1:
+            seen.append(joined is not None)
+        return joined
+
+    monkeypatch.setattr(archive, "_join", spy)
+    return seen
+
+
+@pytest.mark.parametrize("layout", ["gzip", "plain", "wacz"])
+def test_a_scan_in_stretches_is_the_scan_in_one_pass(layout: str, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cut anywhere (inside damage too, for some of these counts), several processes scanning
+    stretches of the archive find what one pass finds: the same starts, positions and images."""
+    source = next(iter(discover([str(_archive(layout, build_records(), tmp_path))])))
+    one = scan_archive(source)
+    assert one is not None and one.damaged
+    monkeypatch.setattr(archive, "SCAN_STRETCH_MIN", 1)
+    joins = _joins(monkeypatch)
+    for processes in (2, 3, 5, 8, 13, 21):
+        assert scan_archive(source, processes) == one, processes
+    assert len(joins) == 6 and sum(joins) >= 4, joins
+
+
+def test_a_cut_at_bytes_that_only_look_like_a_record_is_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An uncompressed archive whose middle record holds WARC lines in its payload: the cut lands on
+    one of them, the stretch before reads past it to the real next record, and the scan is redone in
+    one pass."""
+    members = [_plain(m) for m in build_records()[:60]]
+    fake = b"WARC/1.1\r\nWARC-Type: response\r\nContent-Length: 5\r\n\r\nhello\r\n\r\n" * 4000
+    middle = gzip.decompress(response("https://news.example.com/about-warc", b"<html><pre>" + fake, 7777))
+    before = sum(len(m) for m in members)
+    path = tmp_path / "a.warc"
+    path.write_bytes(b"".join(members) + middle + b"".join(members[1:]))
+    source = next(iter(discover([str(path)])))
+    one = scan_archive(source)
+    monkeypatch.setattr(archive, "SCAN_STRETCH_MIN", 1)
+    parts = archive._splittable_parts(source)
+    assert parts is not None
+    cut = archive._stretches(parts, 2)[1][1]
+    assert before < cut < before + len(middle), "the cut is not inside the record"
+    joins = _joins(monkeypatch)
+    assert scan_archive(source, 2) == one
+    assert joins == [False]
+
+
 def test_a_whole_file_gzip_is_not_cut(tmp_path: Path) -> None:
     path = tmp_path / "whole.warc.gz"
     path.write_bytes(gzip.compress(b"".join(gzip.decompress(m) for m in build_records()[:40] if m[:2] == b"\x1f\x8b")))
@@ -201,8 +258,11 @@ def test_chunks_give_the_bytes_of_one_process(crawl: Path, reference: Path, tmp_
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     for name, value in CHUNK_ENV.items():
         monkeypatch.setenv(name, value)
+    monkeypatch.setattr(archive, "SCAN_STRETCH_MIN", 1)  # pre-scanned in two stretches at once
+    joins = _joins(monkeypatch)
     out = tmp_path / "out"
     assert audit(crawl, out, "--jobs", "2", "--keep-shards", "--format", "json,html") == 2
+    assert joins == [True]
     assert_same(out, reference)
     shards = sorted((out / ".shards").glob(f"*{SHARD_SUFFIX}"))
     assert len(shards) >= 4, "the archive was not cut"
