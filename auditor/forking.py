@@ -5,7 +5,11 @@ archive, `auditor.inputs.archive.scan_archive`)."""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import multiprocessing
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -32,14 +36,24 @@ def share(weights: Sequence[int], parts: int) -> list[list[int]]:
     return [sorted(g) for g in groups if g]
 
 
+def die_with_parent() -> None:
+    """Linux: the kernel kills this process when the one that started it dies (a worker's parent is
+    the fork server, which itself ends with the main process), so a killed run leaves none behind."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(Exception):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 def fork_map(fn: Callable[[T], R], items: Sequence[T], processes: int) -> list[R]:
     """`[fn(x) for x in items]`, in up to `processes` forked processes at once where this system
     may fork (else in this one). `fn` must be a module-level function; an exception in it is
     raised here."""
     if processes <= 1 or len(items) <= 1 or not can_fork():
         return [fn(x) for x in items]
-    with multiprocessing.get_context("fork").Pool(min(processes, len(items))) as pool:
+    with multiprocessing.get_context("fork").Pool(min(processes, len(items)), initializer=die_with_parent) as pool:
         return pool.map(fn, items, chunksize=1)
 
 
-__all__ = ["can_fork", "fork_map", "share"]
+__all__ = ["can_fork", "die_with_parent", "fork_map", "share"]

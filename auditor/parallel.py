@@ -60,6 +60,7 @@ from typing import Any
 
 from auditor.chunks import IMAGES_SUFFIX, PLAN_SUFFIX, ChunkRule, plan_chunks, plan_files, splittable
 from auditor.engine import AuditedPage, Engine, KeptPage, RunResult, Skipped
+from auditor.forking import die_with_parent
 from auditor.gctuning import tune_for_pages, tuned_for_pages
 from auditor.inputs.files import PageSource, RawPage
 from auditor.models import InputError
@@ -631,16 +632,6 @@ def _how_it_died(proc: BaseProcess) -> str:
 # -- the worker -----------------------------------------------------------------------------------
 
 
-def _die_with_parent() -> None:
-    """Linux: the kernel kills this worker when the process that started it dies (the fork server,
-    which itself ends with the main process), so a killed run leaves no worker behind."""
-    if not sys.platform.startswith("linux"):
-        return
-    with contextlib.suppress(Exception):
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-
-
 def _no_heap_creep() -> None:
     """Linux (glibc): blocks of 1 MiB and more always get memory of their own, given back when freed.
     By default that threshold rises to the largest block freed so far (up to 32 MiB), so after one
@@ -657,7 +648,7 @@ def _no_heap_creep() -> None:
 def worker_main(setup: WorkerSetup, conn: Connection) -> None:
     """A worker's life: build the engine once, then audit the inputs it is sent into their shards,
     reporting each page as it goes, until it is told to stop or the main process is gone."""
-    _die_with_parent()
+    die_with_parent()
     _no_heap_creep()
     tune_for_pages()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the main process, which stops the workers
