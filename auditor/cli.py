@@ -48,7 +48,20 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     ctx.exit()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
+
+
+class _Commands(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        # Ctrl-C: click would say "Aborted!" and exit 1, which means "violations found" here.
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("\nauditor: interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
               help="Show the version (and which fact walk runs) and exit.")
 def main() -> None:

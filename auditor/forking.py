@@ -46,13 +46,18 @@ def die_with_parent() -> None:
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
+def _mapper() -> None:
+    die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the main process, which ends the map
+
+
 def fork_map(fn: Callable[[T], R], items: Sequence[T], processes: int) -> list[R]:
     """`[fn(x) for x in items]`, in up to `processes` forked processes at once where this system
     may fork (else in this one). `fn` must be a module-level function; an exception in it is
     raised here."""
     if processes <= 1 or len(items) <= 1 or not can_fork():
         return [fn(x) for x in items]
-    with multiprocessing.get_context("fork").Pool(min(processes, len(items)), initializer=die_with_parent) as pool:
+    with multiprocessing.get_context("fork").Pool(min(processes, len(items)), initializer=_mapper) as pool:
         return pool.map(fn, items, chunksize=1)
 
 

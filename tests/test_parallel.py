@@ -277,6 +277,37 @@ def test_resume_after_sigkill_gives_the_bytes_of_an_uninterrupted_run(
     assert other.exit_code == 2 and "shards of an audit with other settings" in other.output
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc to find the worker processes")
+def test_ctrl_c_exits_130_and_the_run_resumes(mix: tuple[Path, dict[str, int]], reference: Path,
+                                              tmp_path: Path) -> None:
+    """Ctrl-C (SIGINT to the process group, as a terminal sends it) stops the run with exit 130, not
+    1 (which says "violations found"), leaves no process behind, and keeps the shards for --resume."""
+    out = tmp_path / "out"
+    shards = out / ".shards"
+    cmd = [sys.executable, "-m", "auditor", "audit", str(mix[0]), "--out", str(out), "--jobs", "2", "--isolated",
+           "-q"]
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    proc = subprocess.Popen(cmd, env={**env, "AUDITOR_TEST_PAGE_DELAY": "0.06"}, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline, workers = time.monotonic() + 30, set()
+    while time.monotonic() < deadline and len(list(shards.glob(f"unit-*{SHARD_SUFFIX}"))) < 4:
+        workers |= _descendants(proc.pid)
+        time.sleep(0.01)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert "auditor: interrupted" in err and "Traceback" not in err and "Aborted" not in err
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.05)
+    assert workers and not any(_alive(pid) for pid in workers), "workers outlived the interrupted run"
+    assert not (out / "index.json").exists() and list(shards.glob(f"unit-*{SHARD_SUFFIX}"))
+    resumed = subprocess.run([*cmd, "--resume"], env=env, capture_output=True, text=True, check=False)
+    assert resumed.returncode == 2, resumed.stderr
+    assert_same(out, reference)
+
+
 # -- merging shards -------------------------------------------------------------------------------
 
 def test_shards_of_two_runs_merge_into_the_reports_of_one(mix: tuple[Path, dict[str, int]], reference: Path,
