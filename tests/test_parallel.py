@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -239,30 +240,42 @@ def _alive(pid: int) -> bool:
         return False
 
 
+def _slow_run(folder: Path, out: Path,
+              **popen: Any) -> tuple[subprocess.Popen[str], list[str], dict[str, str], set[int]]:
+    """`auditor audit FOLDER --jobs 2` slowed down (pages take 60 ms more), started and followed until
+    4 shards are complete: the process, its command and environment, and the worker processes seen."""
+    cmd = [sys.executable, "-m", "auditor", "audit", str(folder), "--out", str(out), "--jobs", "2", "--isolated",
+           "-q"]
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    proc = subprocess.Popen(cmd, env={**env, "AUDITOR_TEST_PAGE_DELAY": "0.06"}, stdout=subprocess.DEVNULL,
+                            text=True, **popen)
+    deadline, workers = time.monotonic() + 30, set()
+    while time.monotonic() < deadline and len(list((out / ".shards").glob(f"unit-*{SHARD_SUFFIX}"))) < 4:
+        workers |= _descendants(proc.pid)
+        time.sleep(0.01)
+    return proc, cmd, env, workers
+
+
+def _all_gone(workers: set[int]) -> bool:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.05)
+    return not any(_alive(pid) for pid in workers)
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc to find the worker processes")
 def test_resume_after_sigkill_gives_the_bytes_of_an_uninterrupted_run(
         mix: tuple[Path, dict[str, int]], reference: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     shards = out / ".shards"
-    cmd = [sys.executable, "-m", "auditor", "audit", str(mix[0]), "--out", str(out), "--jobs", "2", "--isolated",
-           "-q"]
-    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-    proc = subprocess.Popen(cmd, env={**env, "AUDITOR_TEST_PAGE_DELAY": "0.06"}, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    deadline, workers = time.monotonic() + 30, set()
-    while time.monotonic() < deadline and len(list(shards.glob(f"unit-*{SHARD_SUFFIX}"))) < 4:
-        workers |= _descendants(proc.pid)
-        time.sleep(0.01)
+    proc, cmd, env, workers = _slow_run(mix[0], out, stderr=subprocess.DEVNULL)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     done = {p.name: p.stat().st_mtime_ns for p in shards.glob(f"unit-*{SHARD_SUFFIX}")}
     assert 4 <= len(done) < 28, "the run was not killed half-way"
     assert not (out / "index.json").exists()
     assert workers, "no worker process was seen"
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
-        time.sleep(0.05)
-    assert not any(_alive(pid) for pid in workers), "workers outlived the killed run"
+    assert _all_gone(workers), "workers outlived the killed run"
     # A half-written shard, as a kill in the middle of a write leaves it: discarded.
     (shards / f".unit-000000000000000000000000{SHARD_SUFFIX}.x.tmp").write_bytes(b"\x1f\x8b half")
     resumed = subprocess.run([*cmd, "--resume", "--keep-shards"], env=env, capture_output=True, text=True,
@@ -284,24 +297,15 @@ def test_ctrl_c_exits_130_and_the_run_resumes(mix: tuple[Path, dict[str, int]], 
     1 (which says "violations found"), leaves no process behind, and keeps the shards for --resume."""
     out = tmp_path / "out"
     shards = out / ".shards"
-    cmd = [sys.executable, "-m", "auditor", "audit", str(mix[0]), "--out", str(out), "--jobs", "2", "--isolated",
-           "-q"]
-    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-    proc = subprocess.Popen(cmd, env={**env, "AUDITOR_TEST_PAGE_DELAY": "0.06"}, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    deadline, workers = time.monotonic() + 30, set()
-    while time.monotonic() < deadline and len(list(shards.glob(f"unit-*{SHARD_SUFFIX}"))) < 4:
-        workers |= _descendants(proc.pid)
-        time.sleep(0.01)
+    # A terminal's Ctrl-C goes to the whole process group; SIGINT is set back to its default in case
+    # the tests run where it is ignored (a background job of a shell).
+    proc, cmd, env, workers = _slow_run(mix[0], out, stderr=subprocess.PIPE, start_new_session=True,
+                                        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     os.killpg(proc.pid, signal.SIGINT)
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err
     assert "auditor: interrupted" in err and "Traceback" not in err and "Aborted" not in err
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
-        time.sleep(0.05)
-    assert workers and not any(_alive(pid) for pid in workers), "workers outlived the interrupted run"
+    assert workers and _all_gone(workers), "workers outlived the interrupted run"
     assert not (out / "index.json").exists() and list(shards.glob(f"unit-*{SHARD_SUFFIX}"))
     resumed = subprocess.run([*cmd, "--resume"], env=env, capture_output=True, text=True, check=False)
     assert resumed.returncode == 2, resumed.stderr
