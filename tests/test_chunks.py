@@ -141,9 +141,9 @@ def _items(source: ChunkSource | object) -> list[tuple[str, str, str]]:
     return got
 
 
-def _chunk_sources(path: Path, records: int) -> list[ChunkSource]:
+def _chunk_sources(path: Path, records: int, processes: int = 1) -> list[ChunkSource]:
     source = next(iter(discover([str(path)])))
-    scan = scan_archive(source)
+    scan = scan_archive(source, processes)
     assert scan is not None
     starts = choose_starts(scan, ChunkRule(min_records=records, min_bytes=0))
     out = []
@@ -224,6 +224,29 @@ def test_a_scan_in_stretches_is_the_scan_in_one_pass(layout: str, tmp_path: Path
     for processes in (2, 3, 5, 8, 13, 21):
         assert scan_archive(source, processes) == one, processes
     assert len(joins) == 6 and sum(joins) >= 4, joins
+
+
+@pytest.mark.parametrize("processes", [1, 3])
+def test_few_starts_are_kept_and_the_chunks_stay_exact(processes: int, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Memory does not grow with the archive: a stretch keeps at most STARTS_KEPT chunk starts, thinned
+    evenly as it reads on (here 12 for some 600 records); the chunks cut from them still read exactly
+    their slices of the stream."""
+    monkeypatch.setattr(archive, "STARTS_KEPT", 12)
+    monkeypatch.setattr(archive, "SCAN_STRETCH_MIN", 1)
+    path = _archive("gzip", build_records(), tmp_path)
+    source = next(iter(discover([str(path)])))
+    scan = scan_archive(source, processes)
+    assert scan is not None and 4 <= len(scan.starts) <= 12 * processes
+    whole = _items(source)
+    assert scan.items == len(whole)
+    chunks = _chunk_sources(path, 5, processes)
+    assert len(chunks) >= 4
+    pieces = [_items(c) for c in chunks]
+    for chunk, piece in zip(chunks, pieces, strict=True):
+        assert chunk.chunk is not None
+        assert piece == whole[chunk.chunk.first:chunk.chunk.first + len(piece)]
+    assert [i for p in pieces for i in p] == whole
 
 
 def test_a_cut_at_bytes_that_only_look_like_a_record_is_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -77,7 +77,7 @@ import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
@@ -847,10 +847,11 @@ class ChunkSource(PageSource):
 class ArchiveScan:
     """What a pre-scan of an archive's records found: where a chunk may start, and its images.
 
-    `starts`: (part, offset, position of its first item) of every record a chunk may start at: the
-    first record of a gzip member. Up to the first damage the scan reads record headers only; from
-    there on it reads what the audit reads, bodies too (see `scan_archive`), so the positions after
-    damage are as certain as those before it."""
+    `starts`: (part, offset, position of its first item) of records a chunk may start at (the first
+    record of a gzip member), a few thousand at most per stretch scanned, evenly spread over the
+    items (`_StretchScan.keep`), so that memory does not grow with the archive. Up to the first
+    damage the scan reads record headers only; from there on it reads what the audit reads, bodies
+    too (see `scan_archive`), so the positions after damage are as certain as those before it."""
 
     starts: list[tuple[int, int, int]]
     items: int  # items of the whole stream: pages, errors (damage included) and records counted out
@@ -898,16 +899,36 @@ def scan_archive(source: PageSource, processes: int = 1) -> ArchiveScan | None:
         return None
 
 
+# A stretch keeps at most this many chunk starts (about 250 chunks are cut in all): memory holds a
+# few thousand, not one per record of the archive.
+STARTS_KEPT = 4096
+
+
 @dataclass(slots=True)
 class _StretchScan:
-    """What one stretch of a part gave: chunk starts as (offset, items before it in the stretch)."""
+    """What one stretch of a part gave: chunk starts as (offset, items before it in the stretch), every
+    one until there are more than STARTS_KEPT, then `spacing` items apart at least (doubled as often
+    as there are too many)."""
 
-    starts: list[tuple[int, int]]
-    items: int
-    images: dict[str, tuple[int, int]]
-    damaged: bool
+    starts: list[tuple[int, int]] = field(default_factory=list)
+    items: int = 0
+    images: dict[str, tuple[int, int]] = field(default_factory=dict)
+    damaged: bool = False
     # Where the walk came to at the stretch's end: a record's offset, -1 for damage, None: the part's end.
-    reached: int | None
+    reached: int | None = None
+    spacing: int = 0  # 0: every start is kept (until there are too many)
+
+    def keep(self, offset: int) -> None:
+        if self.starts and self.items - self.starts[-1][1] < self.spacing:
+            return
+        self.starts.append((offset, self.items))
+        while len(self.starts) > STARTS_KEPT:
+            self.spacing = max(1, 2 * self.spacing)
+            thinned = self.starts[:1]
+            for start in self.starts[1:]:
+                if start[1] - thinned[-1][1] >= self.spacing:
+                    thinned.append(start)
+            self.starts = thinned
 
 
 def _stretches(parts: list[_Part], processes: int) -> list[tuple[int, int, int | None]]:
@@ -935,7 +956,7 @@ def _scan_stretch_of(args: tuple[list[_Part], int, int, int | None]) -> _Stretch
 
 def _scan_stretch(number: int, part: _Part, begin: int, stop: int | None) -> _StretchScan:
     """Scan one part from the record at `begin` up to the first entry at or after `stop`."""
-    scan = _StretchScan([], 0, {}, False, None)
+    scan = _StretchScan()
     walk_from = begin
     while True:
         bodies, restart = scan.damaged, False
@@ -957,7 +978,7 @@ def _scan_stretch(number: int, part: _Part, begin: int, stop: int | None) -> _St
             if entry.kind == "image" and entry.url:
                 scan.images.setdefault(url_key(entry.url), (number, entry.offset))  # as image_index does
             if entry.nth == 1 and entry.offset != previous:
-                scan.starts.append((entry.offset, scan.items))
+                scan.keep(entry.offset)
             scan.items += _items_of(entry)
             previous = entry.offset
         if not restart:
