@@ -181,17 +181,23 @@ def _archive(layout: str, members: list[bytes], folder: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("layout", ["gzip", "plain", "wacz"])
-def test_each_chunk_reads_its_slice_of_the_whole_stream(layout: str, tmp_path: Path) -> None:
-    path = _archive(layout, build_records(), tmp_path)
+def _read_in_chunks(path: Path, chunks: list[ChunkSource]) -> list[list[tuple[str, str, str]]]:
+    """What each chunk reads, checked to be its slice of the whole archive's stream (the slices
+    making up all of it, in order)."""
     whole = _items(next(iter(discover([str(path)]))))
-    chunks = _chunk_sources(path, 30)
     assert len(chunks) >= 4
     pieces = [_items(c) for c in chunks]
     for chunk, piece in zip(chunks, pieces, strict=True):
         assert chunk.chunk is not None
         assert piece == whole[chunk.chunk.first:chunk.chunk.first + len(piece)]
     assert [i for p in pieces for i in p] == whole
+    return pieces
+
+
+@pytest.mark.parametrize("layout", ["gzip", "plain", "wacz"])
+def test_each_chunk_reads_its_slice_of_the_whole_stream(layout: str, tmp_path: Path) -> None:
+    path = _archive(layout, build_records(), tmp_path)
+    pieces = _read_in_chunks(path, _chunk_sources(path, 30))
     damaged = [n for n, piece in enumerate(pieces) if any(kind == "error" for kind, _, _ in piece)]
     assert len(damaged) >= 2 and damaged[0] < len(pieces) - 3, "the archive was not cut after its damage"
 
@@ -238,15 +244,8 @@ def test_few_starts_are_kept_and_the_chunks_stay_exact(processes: int, tmp_path:
     source = next(iter(discover([str(path)])))
     scan = scan_archive(source, processes)
     assert scan is not None and 4 <= len(scan.starts) <= 12 * processes
-    whole = _items(source)
-    assert scan.items == len(whole)
-    chunks = _chunk_sources(path, 5, processes)
-    assert len(chunks) >= 4
-    pieces = [_items(c) for c in chunks]
-    for chunk, piece in zip(chunks, pieces, strict=True):
-        assert chunk.chunk is not None
-        assert piece == whole[chunk.chunk.first:chunk.chunk.first + len(piece)]
-    assert [i for p in pieces for i in p] == whole
+    pieces = _read_in_chunks(path, _chunk_sources(path, 5, processes))
+    assert scan.items == sum(map(len, pieces))
 
 
 def test_a_cut_at_bytes_that_only_look_like_a_record_is_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
