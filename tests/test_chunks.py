@@ -224,7 +224,7 @@ def test_a_scan_in_stretches_is_the_scan_in_one_pass(layout: str, tmp_path: Path
     stretches of the archive find what one pass finds: the same starts, positions and images."""
     source = next(iter(discover([str(_archive(layout, build_records(), tmp_path))])))
     one = scan_archive(source)
-    assert one is not None and one.damaged
+    assert one is not None and any(kind == "error" for kind, _, _ in _items(source)), "no damage"
     monkeypatch.setattr(archive, "SCAN_STRETCH_MIN", 1)
     joins = _joins(monkeypatch)
     for processes in (2, 3, 5, 8, 13, 21):

@@ -856,7 +856,6 @@ class ArchiveScan:
     starts: list[tuple[int, int, int]]
     items: int  # items of the whole stream: pages, errors (damage included) and records counted out
     images: dict[str, tuple[int, int]]
-    damaged: bool
 
 
 # A stretch of an archive scanned on its own (in a process of its own) is at least this big: the
@@ -913,7 +912,7 @@ class _StretchScan:
     starts: list[tuple[int, int]] = field(default_factory=list)
     items: int = 0
     images: dict[str, tuple[int, int]] = field(default_factory=dict)
-    damaged: bool = False
+    damaged: bool = False  # damage seen: from the last start before it on, bodies are read
     # Where the walk came to at the stretch's end: a record's offset, -1 for damage, None: the part's end.
     reached: int | None = None
     spacing: int = 0  # 0: every start is kept (until there are too many)
@@ -991,7 +990,7 @@ def _scan_stretch(number: int, part: _Part, begin: int, stop: int | None) -> _St
 
 def _join(stretches: list[tuple[int, int, int | None]], scanned: list[_StretchScan]) -> ArchiveScan | None:
     """The stretches' scans as one (None: a stretch did not come to the next one's first record)."""
-    scan = ArchiveScan([], 0, {}, False)
+    scan = ArchiveScan([], 0, {})
     for (number, _, stop), part in zip(stretches, scanned, strict=True):
         if stop is not None and part.reached != stop:
             return None
@@ -999,7 +998,6 @@ def _join(stretches: list[tuple[int, int, int | None]], scanned: list[_StretchSc
         scan.items += part.items
         for key, at in part.images.items():
             scan.images.setdefault(key, at)  # the first capture wins
-        scan.damaged = scan.damaged or part.damaged
     return scan
 
 
