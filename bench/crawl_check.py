@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import CORPUS, ROOT, Run, compile_package, copy_url, machine, run_cli
+from run import CORPUS, ROOT, Run, cli_env, compile_package, copy_url, machine, run_cli
 
 # The corpus archives FastWARC reads whole (the others are broken on purpose, or ARC).
 SOURCES = [
@@ -122,19 +122,19 @@ def build(path: Path, sources: list[Source], records: int, damage_every: int) ->
     return Built(written, by_type, damaged, path.stat().st_size)
 
 
+def audit_args(warc: Path, out: Path, jobs: int) -> list[str]:
+    return ["audit", str(warc), "--out", str(out), "-q", "--isolated", "--jobs", str(jobs)]
+
+
 def audit(warc: Path, out: Path, jobs: int, extra: list[str] | None = None) -> Run:
-    return run_cli(["audit", str(warc), "--out", str(out), "-q", "--isolated", "--jobs", str(jobs), *(extra or [])],
-                   ROOT)
+    return run_cli([*audit_args(warc, out, jobs), *(extra or [])], ROOT)
 
 
 def killed_run(warc: Path, out: Path, jobs: int, after: float) -> tuple[float, int]:
     """Start the audit and SIGKILL its whole process group after `after` seconds; how many shards were
     complete then."""
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    env.pop("SOURCE_DATE_EPOCH", None)
-    proc = subprocess.Popen([sys.executable, "-m", "auditor", "audit", str(warc), "--out", str(out), "-q",
-                             "--isolated", "--jobs", str(jobs)], cwd=ROOT, env=env, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen([sys.executable, "-m", "auditor", *audit_args(warc, out, jobs)], cwd=ROOT, env=cli_env(),
+                            start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     start = time.perf_counter()
     while proc.poll() is None and time.perf_counter() - start < after:
         time.sleep(0.5)

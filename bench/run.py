@@ -261,10 +261,16 @@ def _hwm(pid: int) -> int:
     return 0
 
 
-def run_cli(args: list[str], cwd: Path) -> Run:
-    """Run `python -m auditor ARGS`, timing it and following the memory of its process tree."""
+def cli_env() -> dict[str, str]:
+    """The environment of a timed run: no bytecode written, no fixed report date."""
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     env.pop("SOURCE_DATE_EPOCH", None)
+    return env
+
+
+def run_cli(args: list[str], cwd: Path) -> Run:
+    """Run `python -m auditor ARGS`, timing it and following the memory of its process tree."""
+    env = cli_env()
     busy = busy_seconds()
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "auditor", *args], cwd=cwd, env=env,
